@@ -1,0 +1,1 @@
+"""Assistant: retrieval, cited answers, checklists and claim checks over the ingested index."""

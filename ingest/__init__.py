@@ -1,0 +1,1 @@
+"""Ingestion: German PDFs into a clean, incremental, citation-ready index."""

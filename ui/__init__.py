@@ -1,0 +1,1 @@
+"""Streamlit UI. Calls ``assistant`` only; holds no retrieval logic."""
