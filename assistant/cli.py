@@ -152,6 +152,79 @@ def remove(doc: Annotated[str, typer.Argument(help="Dateiname des Dokuments.")])
     err.print(f"Entfernt: {outcome.doc} ({outcome.chunks} Chunks)")
 
 
+@app.command()
+def retrieve(
+    question: Annotated[
+        str | None, typer.Argument(help="Frage; ohne Argument: eine Frage pro Zeile von stdin.")
+    ] = None,
+    k: Annotated[int, typer.Option("-k", "--k", min=1, max=100)] = 5,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Show the top-k passages for a question (hybrid retrieval)."""
+    from assistant.retrieve import HybridRetriever
+
+    retriever = HybridRetriever(settings=settings(), k=k)
+    try:
+        for q in inputs(question):
+            passages = retriever.search(q, k=k)
+            if as_json:
+                emit({"question": q, "passages": [p.as_json() for p in passages]})
+            else:
+                out.print(f"[bold]{q}[/bold]")
+                for rank, p in enumerate(passages, 1):
+                    out.print(f"{rank}. {p.title}, S. {p.page}  ({p.score:.4f})\n   {p.text[:300]}…")
+    except LotseError as exc:
+        fail(exc)
+
+
+@app.command()
+def ask(
+    question: Annotated[
+        str | None, typer.Argument(help="Frage; ohne Argument: eine Frage pro Zeile von stdin.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    style: Annotated[str, typer.Option(help="default | advisor | manager | evaluator")] = "default",
+) -> None:
+    """Answer a question with numbered, verbatim citations (or "Nicht in den Dokumenten")."""
+    from assistant.service import Assistant
+    from assistant.show import print_answer
+
+    if style not in ("default", "advisor", "manager", "evaluator"):
+        fail(LotseError(f"Unbekannter Stil '{style}'. Erlaubt: default, advisor, manager, evaluator."))
+    try:
+        assistant = Assistant(settings())
+        for q in inputs(question):
+            answer = assistant.ask(q, style=style)  # type: ignore[arg-type]
+            if as_json:
+                emit(answer.as_json())
+            else:
+                print_answer(out, answer)
+    except LotseError as exc:
+        fail(exc)
+
+
+@app.command(name="eval")
+def evaluate(
+    baselines: Annotated[
+        bool, typer.Option(help="Auch dense-only, lexical-only und die Tutorial-Pipeline messen.")
+    ] = True,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Metrics on the project's own gold set (retrieval, answers, abstention; baselines)."""
+    from evals.report import print_report, report_json
+    from evals.run import run_qa_eval
+
+    try:
+        result = run_qa_eval(settings(), baselines=baselines, log=lambda m: err.print(m))
+    except LotseError as exc:
+        fail(exc)
+        return
+    if as_json:
+        emit(report_json(result))
+    else:
+        print_report(out, result)
+
+
 def main() -> None:
     app()
 

@@ -1,4 +1,4 @@
-"""Rich progress on stderr for long ingests (files, embedding batches)."""
+"""Progress on stderr for long ingests: a live bar in a terminal, plain lines in logs and CI."""
 
 from __future__ import annotations
 
@@ -12,16 +12,19 @@ from ingest.pipeline import ProgressEvent
 
 class IngestProgress:
     def __init__(self, console: Console) -> None:
+        self._console = console
+        self._live = console.is_terminal
         self._progress = Progress(
             TextColumn("{task.description}"),
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
             console=console,
-            transient=False,
+            disable=not self._live,
         )
         self._files: TaskID | None = None
         self._embed: TaskID | None = None
+        self._last_step: dict[str, int] = {}
 
     def __enter__(self) -> IngestProgress:
         self._progress.__enter__()
@@ -30,17 +33,29 @@ class IngestProgress:
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         self._progress.__exit__(kind, exc, tb)
 
+    def _line(self, text: str) -> None:
+        self._console.print(text, highlight=False, soft_wrap=True)
+
     def __call__(self, event: ProgressEvent) -> None:
-        progress = self._progress
         if event.kind == "file":
+            self._line(f"[{event.done}/{event.total}] {event.doc}")
             if self._files is None:
-                self._files = progress.add_task("Dateien", total=event.total)
-            progress.update(self._files, description=f"Datei {event.doc}")
-        elif event.kind == "done" and self._files is not None:
-            progress.update(self._files, completed=event.done, description=f"Dateien (zuletzt: {event.message})")
+                self._files = self._progress.add_task("Dateien", total=event.total)
+        elif event.kind == "done":
+            self._line(f"[{event.done}/{event.total}] {event.doc}: {event.message}")
+            if self._files is not None:
+                self._progress.update(self._files, completed=event.done)
         elif event.kind == "embed":
-            if self._embed is None:
-                self._embed = progress.add_task("Einbetten", total=event.total)
-            progress.update(self._embed, completed=event.done, total=event.total, description=f"Einbetten {event.doc}")
+            if self._live:
+                if self._embed is None:
+                    self._embed = self._progress.add_task("Einbetten", total=event.total)
+                self._progress.update(
+                    self._embed, completed=event.done, total=event.total, description=f"Einbetten {event.doc}"
+                )
+            else:
+                step = event.done * 10 // max(event.total, 1)
+                if step != self._last_step.get(event.doc) or event.done == event.total:
+                    self._last_step[event.doc] = step
+                    self._line(f"    Einbetten {event.doc}: {event.done}/{event.total} Texte")
         elif event.kind == "stage":
-            progress.console.log(f"{event.doc}: {event.message}")
+            self._line(f"    {event.doc}: {event.message}")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.types import Chunk, CleanDocument, DocumentInfo, Page
+from ingest.types import Chunk, CleanDocument, DocumentInfo, Page, Sentence
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -35,6 +35,10 @@ CREATE TABLE IF NOT EXISTS chunks (
     seq INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks (doc, seq);
+CREATE TABLE IF NOT EXISTS sentences (
+    doc TEXT NOT NULL, seq INTEGER NOT NULL, page_no INTEGER NOT NULL, char_start INTEGER NOT NULL,
+    char_end INTEGER NOT NULL, text TEXT NOT NULL, PRIMARY KEY (doc, seq)
+);
 CREATE TABLE IF NOT EXISTS embeddings (key TEXT PRIMARY KEY, vector BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
@@ -80,7 +84,9 @@ class Catalog:
         row = self._db.execute("SELECT source_file FROM documents WHERE doc = ?", (doc,)).fetchone()
         return str(row[0]) if row else None
 
-    def replace_document(self, doc: CleanDocument, chunks: list[Chunk], terms: list[list[str]]) -> None:
+    def replace_document(
+        self, doc: CleanDocument, chunks: list[Chunk], terms: list[list[str]], sentences: list[Sentence]
+    ) -> None:
         """Swap in a document's pages, chunks and manifest row in one transaction."""
         now = datetime.now(UTC).isoformat(timespec="seconds")
         with self.transaction() as db:
@@ -109,6 +115,10 @@ class Catalog:
                     for seq, (c, t) in enumerate(zip(chunks, terms))
                 ],
             )
+            db.executemany(
+                "INSERT INTO sentences VALUES (?, ?, ?, ?, ?, ?)",
+                [(x.doc_id, x.seq, x.page_no, x.char_start, x.char_end, x.text) for x in sentences],
+            )
             db.execute(
                 "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (doc.doc_id, doc.title, doc.source_file, doc.sha256, len(doc.pages), len(chunks), now),
@@ -120,7 +130,7 @@ class Catalog:
 
     @staticmethod
     def _delete_rows(db: sqlite3.Connection, doc: str) -> None:
-        for table in ("documents", "pages", "chunks"):
+        for table in ("documents", "pages", "chunks", "sentences"):
             db.execute(f"DELETE FROM {table} WHERE doc = ?", (doc,))  # noqa: S608 - fixed table names
 
     # --- pages and chunks -----------------------------------------------------------------
@@ -169,6 +179,14 @@ class Catalog:
         if doc is None:
             return {r[0] for r in self._db.execute("SELECT id FROM chunks")}
         return {r[0] for r in self._db.execute("SELECT id FROM chunks WHERE doc = ?", (doc,))}
+
+    def sentences(self, doc: str | None = None) -> list[Sentence]:
+        query = "SELECT doc, seq, page_no, char_start, char_end, text FROM sentences"
+        params: tuple[str, ...] = ()
+        if doc is not None:
+            query += " WHERE doc = ?"
+            params = (doc,)
+        return [Sentence(*row) for row in self._db.execute(query + " ORDER BY doc, seq", params)]
 
     # --- embedding cache ------------------------------------------------------------------
     def cached_vectors(self, keys: Iterable[str]) -> dict[str, np.ndarray]:

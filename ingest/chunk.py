@@ -6,7 +6,7 @@ import hashlib
 
 from ingest.sentences import sentence_spans
 from ingest.settings import Settings
-from ingest.types import Chunk, CleanDocument
+from ingest.types import Chunk, CleanDocument, Sentence
 
 
 def chunk_id(doc_sha256: str, start: int, end: int, text: str) -> str:
@@ -29,11 +29,22 @@ def _split_long(start: int, end: int, text: str, limit: int) -> list[tuple[int, 
     return pieces
 
 
-def chunk_document(doc: CleanDocument, settings: Settings) -> list[Chunk]:
-    text = doc.text
+def sentence_units(doc: CleanDocument, settings: Settings) -> list[Sentence]:
+    """Sentences of the document; over-long ones (flattened tables) cut at spaces."""
     units: list[tuple[int, int]] = []
-    for start, end in sentence_spans(text):
-        units.extend(_split_long(start, end, text, settings.chunk_max_chars))
+    for start, end in sentence_spans(doc.text):
+        units.extend(_split_long(start, end, doc.text, settings.chunk_max_chars))
+    return [
+        Sentence(doc.doc_id, seq, doc.page_at(start), start, end, doc.text[start:end])
+        for seq, (start, end) in enumerate(units)
+    ]
+
+
+def chunk_document(doc: CleanDocument, settings: Settings, sentences: list[Sentence] | None = None) -> list[Chunk]:
+    text = doc.text
+    if sentences is None:
+        sentences = sentence_units(doc, settings)
+    units = [(s.char_start, s.char_end) for s in sentences]
     heading_starts = {start for start, _ in doc.headings}
 
     groups: list[list[tuple[int, int]]] = []

@@ -48,7 +48,8 @@ _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _LAST_WORD = re.compile(r"(\S*?)([^\W\d_][\w&]*)-$")
 _FIRST_WORD = re.compile(r"^([^\W\d_]+)(.*)$", re.S)
 _SUSPENDED_FOLLOWERS = {"und", "oder", "bzw", "sowie", "als", "wie", "u", "bis", "and", "or"}
-_HEADING = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[IVX]+\.|[A-Z]\.)\s+\S.{1,90}$")
+# "1.4.2. Cluster …", "5 Clusterlandschaft …"; not "2010 wurde …", "M. und Schätzl …", "14 beweist."
+_HEADING = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[IVX]+\.|[A-Z]\.)\s+[A-ZÄÖÜ].{1,90}$")
 _BULLET = re.compile(r"^\s*(?:[•·▪■●◦_]|\d{1,2}[.)])\s+")
 
 
@@ -148,13 +149,17 @@ def split_footnotes(pages: list[list[str]]) -> list[_PageParts]:
                 if not _is_separator(line):
                     body.append(line)
         parts.append(_PageParts(body=body, notes=notes))
+    # marks already glued to a word nearby are accounted for: a number ending in the same
+    # digits is a number ("Mitte 2006" with note 6 on the page), not "rund 7518" = 75 + note 18
+    word_marked = [{int(m.group(1)) for line in part.body for m in _GLUED_MARKER.finditer(line)} for part in parts]
     for number, part in enumerate(parts):
         # a marker may stand one page before its note
         marks = set(confirmed_pages[number].values())
         if number + 1 < len(parts):
             marks |= set(confirmed_pages[number + 1].values())
+        nearby = set().union(*word_marked[max(0, number - 1) : number + 2])
         if marks:
-            part.body = [_strip_markers(line, marks) for line in part.body]
+            part.body = [_strip_markers(line, marks, marks - nearby) for line in part.body]
     return parts
 
 
@@ -162,6 +167,8 @@ def _continues_note(previous: str, line: str) -> bool:
     """A note goes on only after a full-width line; body text resumes after a short one."""
     if not line.strip() or line[:1].isspace() or _is_separator(line):
         return False
+    if line.startswith(("http://", "https://", "www.")):
+        return True  # a source's address ("…, vgl." / URL): body text never starts with one
     tail = previous.rstrip()
     return len(tail) >= 60 and not tail.endswith((".", ")", "!", "?"))
 
@@ -170,7 +177,9 @@ def _is_separator(line: str) -> bool:
     return len(line) >= 10 and not line.strip(" _-—")
 
 
-def _strip_markers(line: str, marks: set[int]) -> str:
+def _strip_markers(line: str, marks: set[int], number_marks: set[int] | None = None) -> str:
+    number_marks = marks if number_marks is None else number_marks
+
     def word_marker(match: re.Match[str]) -> str:
         return "" if int(match.group(1)) in marks else match.group(0)
 
@@ -181,9 +190,13 @@ def _strip_markers(line: str, marks: set[int]) -> str:
 
     def number_marker(match: re.Match[str]) -> str:
         digits = match.group(1)
-        for mark in sorted(marks, key=lambda m: -len(str(m))):
+        if match.start() and not line[match.start() - 1].isspace():
+            return digits  # "sollte144", "S.75": a glued word marker or no number of its own
+        for mark in sorted(number_marks, key=lambda m: -len(str(m))):
             suffix = str(mark)
-            if digits.endswith(suffix) and len(digits) > len(suffix):
+            # only two-digit marks on a number of two digits or more are clear evidence:
+            # "rund 7518" = 75 + note 18, but "2013" is no "201" + note 3
+            if mark >= 10 and digits.endswith(suffix) and len(digits) >= len(suffix) + 2:
                 return digits[: -len(suffix)]
         return digits
 
@@ -234,6 +247,10 @@ def join_hyphenated(left_line: str, right_line: str, vocab: Vocabulary) -> tuple
             # "thematisch-marktbezogener": two real words and no joined form anywhere
             keep_hyphen = len(left_core) >= 6 and known_word(left_core, _COMMON_WORD) and _wordlike(first)
     word_tail = ("-" if keep_hyphen else "") + first
+    glued = re.match(r"\S+", rest)  # "Ba-\nden-Württemberg:", "Gemeinsa-\nme[n]": the word goes on
+    if glued:
+        word_tail += glued.group(0)
+        rest = rest[glued.end() :]
     rest = rest.lstrip()
     punct = re.match(r"^[^\s\w„(]+(?=\s|$)", rest)
     if punct:  # "Kun-\nden ." keeps its full stop with the word
@@ -254,7 +271,8 @@ def _wordlike(word: str) -> bool:
 
 def _dehyphenate_flow(flow: list[list[str]], vocab: Vocabulary) -> None:
     """Undo line-end hyphenation in place. ``flow`` is a list of line lists (pages or a note)."""
-    positions = [(p, i) for p, lines in enumerate(flow) for i in range(len(lines))]
+    # blank lines (a page's text often ends with one) must not break a word across pages
+    positions = [(p, i) for p, lines in enumerate(flow) for i, line in enumerate(lines) if line.strip()]
     for (p1, i1), (p2, i2) in itertools.pairwise(positions):
         left, right = flow[p1][i1], flow[p2][i2]
         if not right.strip():
@@ -356,13 +374,14 @@ def clean_document(raw: RawDocument) -> CleanDocument:
         body = [rejoin_split_words(line, vocab) for line in part.body]
         notes = [[rejoin_split_words(line, vocab) for line in note] for note in part.notes]
         text, offsets = _join_lines(body)
+        # headings come from the body only: a footnote "2 Vgl. Buhl ..." looks like "2 Einleitung"
+        headings.extend(find_headings(text, cursor))
         for note in notes:
             note_text, note_offsets = _join_lines([" ".join(x.strip() for x in note)])
             base = len(text) + (1 if text else 0)
             text = f"{text}\n{note_text}" if text else note_text
             offsets.extend(base + o for o in note_offsets)
         page_starts.append(cursor)
-        headings.extend(find_headings(text, cursor))
         page_objects.append(Page(doc_id=raw.doc_id, page_no=number, text=text, line_offsets=tuple(offsets)))
         texts.append(text)
         cursor += len(text) + 1

@@ -18,7 +18,7 @@ import numpy as np
 from filelock import FileLock, Timeout
 
 from ingest.catalog import Catalog
-from ingest.chunk import chunk_document
+from ingest.chunk import chunk_document, sentence_units
 from ingest.clean import clean_document
 from ingest.embed import LotseEmbeddings, get_embedder, text_key
 from ingest.errors import IndexLockedError, PdfError, UnknownDocumentError
@@ -93,18 +93,27 @@ class Indexer:
 
     # --- vectors ------------------------------------------------------------------------
     def vectors_for(self, chunks: list[Chunk], doc: str, progress: ProgressFn) -> np.ndarray:
-        keys = [text_key(self.embedder.name, c.embed_text) for c in chunks]
+        return self.vectors_for_texts([c.embed_text for c in chunks], doc, progress)
+
+    def vectors_for_texts(self, texts: list[str], doc: str, progress: ProgressFn) -> np.ndarray:
+        """Vectors for ``texts``; only texts the cache lacks go through the embedder."""
+        keys = [text_key(self.embedder.name, text) for text in texts]
         cached = self.catalog.cached_vectors(keys)
-        missing = [i for i, key in enumerate(keys) if key not in cached]
+        # similar lengths in one batch: the model pads a batch to its longest text; equal texts once
+        first_of: dict[str, int] = {}
+        for i, key in enumerate(keys):
+            if key not in cached:
+                first_of.setdefault(key, i)
+        missing = sorted(first_of.values(), key=lambda i: len(texts[i]))
         batch = self.settings.embed_batch_size
         for start in range(0, len(missing), batch):
             indices = missing[start : start + batch]
-            vectors = self.embedder.embed_documents_array([chunks[i].embed_text for i in indices])
+            vectors = self.embedder.embed_documents_array([texts[i] for i in indices])
             fresh = {keys[i]: vectors[row] for row, i in enumerate(indices)}
             self.catalog.cache_vectors(fresh)  # committed per batch: a killed run resumes here
             cached.update(fresh)
             progress(ProgressEvent("embed", doc, min(start + batch, len(missing)), len(missing)))
-        if not chunks:
+        if not texts:
             return np.zeros((0, self.embedder.dim), dtype=np.float32)
         return np.stack([cached[key] for key in keys])
 
@@ -141,20 +150,23 @@ class Indexer:
             start = time.perf_counter()
             progress(ProgressEvent("stage", doc, message="bereinigen + zerlegen"))
             clean = clean_document(raw)
-            chunks = chunk_document(clean, self.settings)
+            sentences = sentence_units(clean, self.settings)
+            chunks = chunk_document(clean, self.settings, sentences)
             terms = [analyse(c.embed_text) for c in chunks]
             self._timed("clean+chunk", start)
         except PdfError as exc:
             return FileOutcome(doc, "failed", reason=str(exc))
 
         start = time.perf_counter()
-        vectors = self.vectors_for(chunks, doc, progress)
+        # chunks and sentences in one pass, so progress counts all embedding work of the file
+        texts = [c.embed_text for c in chunks] + [x.text for x in sentences]
+        vectors = self.vectors_for_texts(texts, doc, progress)[: len(chunks)]
         self._timed("embed", start)
 
         start = time.perf_counter()
         old_ids = self.catalog.chunk_ids(doc)
         self.store.upsert([c.id for c in chunks], vectors, [self._metadata(c) for c in chunks])
-        self.catalog.replace_document(clean, chunks, terms)
+        self.catalog.replace_document(clean, chunks, terms, sentences)
         stale = sorted(old_ids - {c.id for c in chunks})
         if stale:
             self.store.delete(stale)

@@ -29,6 +29,7 @@ from ingest.settings import Settings
 from ingest.types import RawDocument
 
 MIN_CHARS_FOR_TEXT_PAGE = 20
+_PLACEHOLDER_TITLES = {"untitled", "unbenannt", "unknown", "title", "titel"}
 
 
 def file_sha256(path: Path) -> str:
@@ -82,6 +83,8 @@ def _read_pages(path: Path, max_pages: int) -> tuple[str, tuple[tuple[str, ...],
         try:
             meta = reader.metadata
             title = str(meta.title or "").strip() if meta else ""
+            if title.lower() in _PLACEHOLDER_TITLES:
+                title = ""  # what a tool writes when nobody set a title; the file name says more
         except Exception:  # broken metadata must not cost the text
             title = ""
         pages = tuple(tuple((page.extract_text() or "").split("\n")) for page in reader.pages)

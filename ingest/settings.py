@@ -29,7 +29,7 @@ class Settings(BaseSettings):
         default=None, description="Use a `chroma run` server instead of the embedded store."
     )
     chroma_port: int = 8000
-    embed_batch_size: int = Field(default=16, ge=1, le=256)
+    embed_batch_size: int = Field(default=32, ge=1, le=256)
 
     chunk_target_chars: int = Field(default=1100, ge=200, description="Aim for chunks of about this size.")
     chunk_max_chars: int = Field(default=1700, ge=300, description="Hard ceiling (stays under 512 tokens).")
@@ -39,6 +39,10 @@ class Settings(BaseSettings):
     max_pages: int = Field(default=2000, ge=1)
     read_timeout_s: float = Field(default=120.0, gt=0, description="Per-file limit for reading a PDF.")
     lock_timeout_s: float = Field(default=10.0, ge=0, description="How long a second ingest waits.")
+
+    abstain_below: float = Field(
+        default=0.0, description="Answer only when the evidence score reaches this (calibrated by `lotse eval`)."
+    )
 
     llm_base_url: str | None = None
     llm_model: str | None = None

@@ -42,6 +42,19 @@ class Chunk:
 
 
 @dataclass(frozen=True)
+class Sentence:
+    """One sentence (or a cut piece of an over-long line). It always lies on one page, so its
+    text is a verbatim quote of ``page_no``."""
+
+    doc_id: str
+    seq: int
+    page_no: int
+    char_start: int
+    char_end: int
+    text: str
+
+
+@dataclass(frozen=True)
 class RawDocument:
     """What the reader got out of a PDF: one list of text lines per page."""
 

@@ -1,0 +1,209 @@
+"""The default answerer: extractive, offline, deterministic, as an LCEL chain.
+
+retrieve passages → score their sentences (meaning, shared terms, passage rank, number and
+definition cues) → pick a diverse few → compose a short answer with [n] after every statement.
+Each citation quotes one stored sentence verbatim and names the page it stands on. When the
+best evidence is too weak, the typed answer is "Nicht in den Dokumenten".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from langchain_core.runnables import Runnable, RunnableLambda
+
+from assistant.library import Library
+from assistant.retrieve import HybridRetriever
+from assistant.types import NOT_IN_DOCUMENTS, Answer, Citation, Passage
+from ingest.lexical import analyse
+from ingest.types import Sentence
+
+Style = Literal["default", "advisor", "manager", "evaluator"]
+
+_NUMBER_QUESTION = re.compile(
+    r"\b(wie ?viele?|wie hoch|wie groß|anteil|prozent|quote|wann|seit wann|welche[ms]? jahr|wie lange|"
+    r"how many|how much|what share|percentage|when|which year|zahl|anzahl)\b",
+    re.I,
+)
+_LIST_QUESTION = re.compile(
+    r"\b(welche|was sind|nenne|nennen|liste|aufzählen|worin|which|what are|list|name the|faktoren|gründe|"
+    r"maßnahmen|empfehlungen|aufgaben|vorteile|nachteile|hemmnisse|herausforderungen)\b",
+    re.I,
+)
+_DEFINITION_CUE = re.compile(
+    r"\b(ist (?:ein|eine|der|die|das)|versteht man|bezeichnet|definiert|gilt als|sind (?:eine|als))\b", re.I
+)
+_HAS_NUMBER = re.compile(r"\d")
+
+
+@dataclass(frozen=True)
+class AnswerSettings:
+    passages: int = 8
+    max_sentences: int = 3
+    max_list_items: int = 5
+    relative_cutoff: float = 0.8
+    near_duplicate: float = 0.93
+    abstain_below: float = 0.0  # calibrated in evals; see README
+    weight_dense: float = 1.0
+    weight_lexical: float = 0.35
+    weight_rank: float = 0.05
+
+
+@dataclass(frozen=True)
+class ScoredSentence:
+    sentence: Sentence
+    passage: Passage
+    row: int
+    score: float
+    dense: float
+    lexical: float
+
+
+@dataclass(frozen=True)
+class Evidence:
+    question: str
+    passages: tuple[Passage, ...]
+    ranked: tuple[ScoredSentence, ...]
+    confidence: float
+
+
+def question_kind(question: str) -> tuple[bool, bool]:
+    """(asks for a number, asks for a list)."""
+    return bool(_NUMBER_QUESTION.search(question)), bool(_LIST_QUESTION.search(question))
+
+
+def _term_weights(library: Library, question: str) -> dict[str, float]:
+    return {t: library.lexical.idf(t) for t in set(analyse(question))}
+
+
+def score_sentences(library: Library, question: str, passages: list[Passage], config: AnswerSettings) -> Evidence:
+    table = library.sentences
+    query_vector = library.embedder.embed_query_array(question)
+    weights = _term_weights(library, question)
+    total_weight = sum(weights.values()) or 1.0
+    wants_number, _ = question_kind(question)
+    seen: set[int] = set()
+    scored: list[ScoredSentence] = []
+    for rank, passage in enumerate(passages):
+        chunk = library.chunks[passage.chunk_id]
+        rows = [r for r in table.rows_in(chunk.doc_id, chunk.char_start, chunk.char_end) if r not in seen]
+        if not rows:
+            continue
+        seen.update(rows)
+        sims = table.vectors[rows] @ query_vector
+        for row, sim in zip(rows, sims):
+            sentence = table.items[row]
+            if len(sentence.text) < 30 or not re.search(r"[a-zäöüß]{3}", sentence.text):
+                continue  # headings, numbers and table debris do not answer anything
+            terms = set(analyse(sentence.text))
+            lexical = sum(w for t, w in weights.items() if t in terms) / total_weight
+            score = config.weight_dense * float(sim) + config.weight_lexical * lexical + config.weight_rank / (rank + 1)
+            if wants_number and _HAS_NUMBER.search(sentence.text):
+                score += 0.02
+            scored.append(ScoredSentence(sentence, passage, row, score, float(sim), lexical))
+    scored.sort(key=lambda s: -s.score)
+    confidence = scored[0].dense + 0.5 * scored[0].lexical if scored else 0.0
+    return Evidence(question, tuple(passages), tuple(scored), confidence)
+
+
+def select_sentences(
+    library: Library, evidence: Evidence, config: AnswerSettings, style: Style
+) -> list[ScoredSentence]:
+    if not evidence.ranked:
+        return []
+    _, wants_list = question_kind(evidence.question)
+    limit = config.max_list_items if wants_list else config.max_sentences
+    if style == "advisor":
+        limit = min(limit, 3 if wants_list else 2)
+    candidates = list(evidence.ranked)
+    if style == "manager":  # definitions first
+        candidates.sort(key=lambda s: -(s.score + (0.03 if _DEFINITION_CUE.search(s.sentence.text) else 0.0)))
+    best = candidates[0].score
+    vectors = library.sentences.vectors
+    chosen: list[ScoredSentence] = []
+    for candidate in candidates:
+        if len(chosen) >= limit or candidate.score < best * config.relative_cutoff:
+            break
+        similarity = max((float(vectors[candidate.row] @ vectors[c.row]) for c in chosen), default=0.0)
+        if similarity >= config.near_duplicate:
+            continue  # the same statement again (or its English twin)
+        chosen.append(candidate)
+    if style != "evaluator":  # read in document order within each source
+        order = {id(c): i for i, c in enumerate(chosen)}
+        chosen.sort(key=lambda c: (order[id(c)] if wants_list else 0, c.sentence.doc_id, c.sentence.char_start))
+    return chosen
+
+
+def cite(library: Library, chosen: list[ScoredSentence]) -> tuple[list[Citation], list[int]]:
+    """Citations for the chosen sentences; equal quotes share one number."""
+    citations: list[Citation] = []
+    numbers: list[int] = []
+    by_quote: dict[tuple[str, int, str], int] = {}
+    for item in chosen:
+        s = item.sentence
+        key = (s.doc_id, s.page_no, s.text)
+        if key not in by_quote:
+            page = library.page(s.doc_id, s.page_no)
+            if page is None or s.text not in page.text:
+                continue  # never cite what the page does not say verbatim
+            by_quote[key] = len(citations) + 1
+            citations.append(
+                Citation(
+                    n=by_quote[key],
+                    doc=s.doc_id,
+                    title=library.documents[s.doc_id].title if s.doc_id in library.documents else s.doc_id,
+                    page=s.page_no,
+                    quote=s.text,
+                    chunk_id=item.passage.chunk_id,
+                )
+            )
+        numbers.append(by_quote[key])
+    return citations, numbers
+
+
+def compose(question: str, chosen: list[ScoredSentence], numbers: list[int], style: Style) -> str:
+    _, wants_list = question_kind(question)
+    pieces = [(" ".join(c.sentence.text.split()), n) for c, n in zip(chosen, numbers)]
+    if style == "evaluator":
+        return "\n".join(f"„{text}“ [{n}]" for text, n in pieces)
+    if wants_list and len(pieces) > 1:
+        return "\n".join(f"• {text} [{n}]" for text, n in pieces)
+    return " ".join(f"{text} [{n}]" for text, n in pieces)
+
+
+def abstain(question: str, confidence: float = 0.0) -> Answer:
+    return Answer(question=question, text=f"{NOT_IN_DOCUMENTS}.", abstained=True, confidence=confidence)
+
+
+class ExtractiveAnswerer:
+    """``ExtractiveAnswerer(retriever).answer("Frage")`` → :class:`Answer`."""
+
+    def __init__(self, retriever: HybridRetriever, config: AnswerSettings | None = None) -> None:
+        self.retriever = retriever
+        self.config = config or AnswerSettings(abstain_below=retriever.settings.abstain_below)
+
+    def gather(self, question: str) -> Evidence:
+        library = self.retriever.library
+        passages = self.retriever.search(question, k=self.config.passages)
+        return score_sentences(library, question, passages, self.config)
+
+    def from_evidence(self, evidence: Evidence, style: Style = "default") -> Answer:
+        if not evidence.ranked or evidence.confidence < self.config.abstain_below:
+            return abstain(evidence.question, evidence.confidence)
+        library = self.retriever.library
+        chosen = select_sentences(library, evidence, self.config, style)
+        citations, numbers = cite(library, chosen)
+        if not citations:
+            return abstain(evidence.question, evidence.confidence)
+        kept = [(c, n) for c, n in zip(chosen, numbers) if n <= len(citations)]
+        text = compose(evidence.question, [c for c, _ in kept], [n for _, n in kept], style)
+        return Answer(evidence.question, text, False, tuple(citations), "extractive", evidence.confidence)
+
+    def answer(self, question: str, style: Style = "default") -> Answer:
+        return self.chain(style).invoke(question)
+
+    def chain(self, style: Style = "default") -> Runnable[str, Answer]:
+        """The same steps as an LCEL chain (retrieve+score | select+cite+compose)."""
+        return RunnableLambda(self.gather) | RunnableLambda(lambda ev: self.from_evidence(ev, style))

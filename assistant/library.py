@@ -1,0 +1,92 @@
+"""Everything a question needs, loaded once per process: embedder, Chroma, catalog,
+the BM25 index over the stored lexical terms, and the sentence vectors."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from assistant.lexical_index import Bm25Index
+from ingest.catalog import Catalog
+from ingest.embed import LotseEmbeddings, get_embedder, text_key
+from ingest.errors import IndexEmptyError
+from ingest.settings import Settings
+from ingest.store import VectorStore
+from ingest.types import Chunk, Page, Sentence
+
+
+@dataclass(frozen=True)
+class SentenceTable:
+    """All sentences of the index with their vectors (row i of ``vectors`` is ``items[i]``)."""
+
+    items: tuple[Sentence, ...]
+    vectors: np.ndarray
+    by_doc: dict[str, tuple[int, int]]  # doc -> [first row, last row + 1)
+
+    def rows_in(self, doc: str, start: int, end: int) -> list[int]:
+        first, last = self.by_doc.get(doc, (0, 0))
+        return [i for i in range(first, last) if self.items[i].char_start >= start and self.items[i].char_end <= end]
+
+
+class Library:
+    """Read-only view of one data directory. Thread-safe for reading."""
+
+    def __init__(self, settings: Settings, embedder: LotseEmbeddings | None = None) -> None:
+        self.settings = settings
+        self.embedder = embedder or get_embedder(settings)
+        self.catalog = Catalog(settings.catalog_path)
+        self.store = VectorStore(settings, self.embedder)
+        self._lock = threading.Lock()
+        stored = self.catalog.chunks()
+        self.chunks: dict[str, Chunk] = {sc.chunk.id: sc.chunk for sc in stored}
+        self.chunk_order: list[str] = [sc.chunk.id for sc in stored]
+        self.lexical = Bm25Index([sc.terms for sc in stored])
+        self.documents = {d.doc: d for d in self.catalog.documents()}
+
+    def require_documents(self) -> None:
+        if not self.chunks:
+            raise IndexEmptyError(
+                f"Der Index in {self.settings.data_dir} ist leer. Bitte zuerst `lotse ingest corpus/` ausführen."
+            )
+
+    @cached_property
+    def sentences(self) -> SentenceTable:
+        items = tuple(self.catalog.sentences())
+        keys = [text_key(self.embedder.name, s.text) for s in items]
+        cached = self.catalog.cached_vectors(keys)
+        missing = [i for i, key in enumerate(keys) if key not in cached]
+        if missing:  # an index from before sentence vectors existed: fill the gap once
+            vectors = self.embedder.embed_documents_array([items[i].text for i in missing])
+            fresh = {keys[i]: vectors[row] for row, i in enumerate(missing)}
+            self.catalog.cache_vectors(fresh)
+            cached.update(fresh)
+        matrix = np.stack([cached[key] for key in keys]) if keys else np.zeros((0, self.embedder.dim), np.float32)
+        by_doc: dict[str, tuple[int, int]] = {}
+        for row, sentence in enumerate(items):
+            first, _ = by_doc.get(sentence.doc_id, (row, row))
+            by_doc[sentence.doc_id] = (first, row + 1)
+        return SentenceTable(items=items, vectors=matrix, by_doc=by_doc)
+
+    def page(self, doc: str, page_no: int) -> Page | None:
+        with self._lock:
+            return self.catalog.page(doc, page_no)
+
+    def pages(self, doc: str) -> list[Page]:
+        with self._lock:
+            return self.catalog.pages(doc)
+
+
+_LIBRARIES: dict[tuple[str, str, str], Library] = {}
+_LIBRARIES_LOCK = threading.Lock()
+
+
+def open_library(settings: Settings, *, fresh: bool = False) -> Library:
+    """The process-wide library for this data dir; ``fresh`` reloads after an ingest."""
+    key = (str(settings.data_dir), settings.embedder, settings.st_model)
+    with _LIBRARIES_LOCK:
+        if fresh or key not in _LIBRARIES:
+            _LIBRARIES[key] = Library(settings)
+        return _LIBRARIES[key]
