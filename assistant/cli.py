@@ -205,24 +205,41 @@ def ask(
 
 @app.command(name="eval")
 def evaluate(
+    part: Annotated[str, typer.Option(help="all | qa | checklists")] = "all",
     baselines: Annotated[
-        bool, typer.Option(help="Auch dense-only, lexical-only und die Tutorial-Pipeline messen.")
+        bool, typer.Option(help="Auch RRF, dense-, lexical-only und die Tutorial-Pipeline messen.")
     ] = True,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Metrics on the project's own gold set (retrieval, answers, abstention; baselines)."""
+    """Metrics on the project's own gold sets: retrieval, answers, abstention (with baselines),
+    extraction precision/recall and claim accuracy."""
+    from evals.checklists import print_checklist_report, run_checklist_eval
     from evals.report import print_report, report_json
     from evals.run import run_qa_eval
 
+    if part not in ("all", "qa", "checklists"):
+        fail(LotseError(f"Unbekannter Teil '{part}'. Erlaubt: all, qa, checklists."))
+    config = settings()
     try:
-        result = run_qa_eval(settings(), baselines=baselines, log=lambda m: err.print(m))
+        if part in ("all", "qa"):
+            result = run_qa_eval(config, baselines=baselines, log=lambda m: err.print(m))
+            if as_json:
+                emit({"part": "qa", **report_json(result)})
+            else:
+                print_report(out, result)
+        if part in ("all", "checklists"):
+            checklist_result = run_checklist_eval(config, log=lambda m: err.print(m))
+            if as_json:
+                emit({"part": "checklists", **checklist_result})
+            else:
+                print_checklist_report(out, checklist_result)
     except LotseError as exc:
         fail(exc)
-        return
-    if as_json:
-        emit(report_json(result))
-    else:
-        print_report(out, result)
+
+
+from assistant.cli_checklists import register as _register_checklists  # noqa: E402
+
+_register_checklists(app)
 
 
 def main() -> None:

@@ -45,6 +45,39 @@ class Library:
         self.chunk_order: list[str] = [sc.chunk.id for sc in stored]
         self.lexical = Bm25Index([sc.terms for sc in stored])
         self.documents = {d.doc: d for d in self.catalog.documents()}
+        self.chunk_vectors = self._chunk_vectors()
+
+    def _chunk_vectors(self) -> np.ndarray:
+        """Chunk vectors in ``chunk_order`` (from the embedding cache; the same ones Chroma holds)."""
+        keys = [text_key(self.embedder.name, self.chunks[cid].embed_text) for cid in self.chunk_order]
+        cached = self.catalog.cached_vectors(keys)
+        if not keys or any(key not in cached for key in keys):
+            missing = [i for i, key in enumerate(keys) if key not in cached]
+            vectors = self.embedder.embed_documents_array(
+                [self.chunks[self.chunk_order[i]].embed_text for i in missing]
+            )
+            cached.update({keys[i]: vectors[row] for row, i in enumerate(missing)})
+        if not keys:
+            return np.zeros((0, self.embedder.dim), dtype=np.float32)
+        return np.stack([cached[key] for key in keys])
+
+    @cached_property
+    def chunk_sentence_rows(self) -> list[np.ndarray]:
+        """For each chunk (in ``chunk_order``) the rows of its sentences in :attr:`sentences`."""
+        table = self.sentences
+        return [
+            np.array(table.rows_in(c.doc_id, c.char_start, c.char_end), dtype=np.int64)
+            for c in (self.chunks[cid] for cid in self.chunk_order)
+        ]
+
+    @cached_property
+    def sentence_chunk_rows(self) -> list[list[int]]:
+        """For each sentence row the chunk positions (in ``chunk_order``) that contain it."""
+        result: list[list[int]] = [[] for _ in self.sentences.items]
+        for position, rows in enumerate(self.chunk_sentence_rows):
+            for row in rows:
+                result[int(row)].append(position)
+        return result
 
     def require_documents(self) -> None:
         if not self.chunks:

@@ -10,7 +10,6 @@ vocabulary first, the packaged German lexicon second.
 
 from __future__ import annotations
 
-import itertools
 import re
 import unicodedata
 from collections import Counter
@@ -273,13 +272,16 @@ def _dehyphenate_flow(flow: list[list[str]], vocab: Vocabulary) -> None:
     """Undo line-end hyphenation in place. ``flow`` is a list of line lists (pages or a note)."""
     # blank lines (a page's text often ends with one) must not break a word across pages
     positions = [(p, i) for p, lines in enumerate(flow) for i, line in enumerate(lines) if line.strip()]
-    for (p1, i1), (p2, i2) in itertools.pairwise(positions):
-        left, right = flow[p1][i1], flow[p2][i2]
-        if not right.strip():
-            continue
-        joined = join_hyphenated(left, right, vocab)
+    if not positions:
+        return
+    p1, i1 = positions[0]
+    for p2, i2 in positions[1:]:
+        joined = join_hyphenated(flow[p1][i1], flow[p2][i2], vocab)
         if joined:
             flow[p1][i1], flow[p2][i2] = joined
+            if not flow[p2][i2].strip():
+                continue  # "Öf-\nfentlichkeits-\narbeit": the left line may end in a hyphen again
+        p1, i1 = p2, i2
 
 
 _RARE_WORD = -16.0

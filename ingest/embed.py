@@ -75,7 +75,10 @@ class SentenceTransformerEmbeddings(LotseEmbeddings):
                 "Setzen Sie LOTSE_ST_MODEL auf einen lokalen Modellordner."
             ) from exc
         self.name = f"sentence-transformers/{model}"
-        self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+        # sentence-transformers 5 renamed the method; the old name warns and will go away
+        model_obj = self._model
+        dimension = getattr(model_obj, "get_embedding_dimension", None) or model_obj.get_sentence_embedding_dimension
+        self.dim = int(dimension() or 0)
         self._lock = threading.Lock()
 
     def embed_documents_array(self, texts: list[str]) -> np.ndarray:

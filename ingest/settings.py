@@ -40,14 +40,17 @@ class Settings(BaseSettings):
     read_timeout_s: float = Field(default=120.0, gt=0, description="Per-file limit for reading a PDF.")
     lock_timeout_s: float = Field(default=10.0, ge=0, description="How long a second ingest waits.")
 
-    abstain_below: float = Field(
-        default=0.0, description="Answer only when the evidence score reaches this (calibrated by `lotse eval`)."
+    abstain_below: float | None = Field(
+        default=None,
+        description="Answer only when the evidence score reaches this. Unset: the value calibrated "
+        "for the configured embedder by `lotse eval` (see README).",
     )
 
     llm_base_url: str | None = None
     llm_model: str | None = None
     llm_api_key: str | None = None
     llm_timeout_s: float = 60.0
+    llm_temperature: float = Field(default=0.0, ge=0.0, le=2.0, description="0 keeps answers reproducible.")
 
     @field_validator("data_dir", "corpus_dir")
     @classmethod

@@ -7,6 +7,7 @@ embedding function (which would download a model): the project's own is always p
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,6 +20,10 @@ from ingest.errors import IndexMismatchError
 from ingest.settings import Settings
 
 COLLECTION = "lotse_chunks"
+
+# Chroma tries to rebuild the collection's embedding function from its stored config on every
+# call and warns that it cannot; the project always passes its embedder itself, so that is expected.
+warnings.filterwarnings("ignore", message="Could not reconstruct embedding function clusterlotse", category=UserWarning)
 
 
 class _ProjectEmbeddingFunction(EmbeddingFunction[Documents]):

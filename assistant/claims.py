@@ -1,0 +1,411 @@
+"""Check a claim against the documents: supported, contradicted or not found, with the quotes
+that decide it.
+
+Evidence comes from the hybrid retriever and the answer step's sentence scoring, widened by a
+dense search over all stored sentence vectors and by the sentences that state the claim's numbers.
+A sentence the PDF broke over two lines is read together with its other half. The verdict is
+rule-based (see claim_rules): evidence that talks about the same thing (it shares most of the
+claim's terms and numbers) contradicts the claim when it states another number, year, share,
+actor or the opposite polarity, and supports it otherwise; when nothing talks about the same
+thing — or the claim names something the documents never mention — it is not found.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any, cast
+
+import numpy as np
+
+from assistant import claim_rules as rules
+from assistant.answer import AnswerSettings, score_sentences
+from assistant.extract.merge import language
+from assistant.extract.units import heading_of
+from assistant.library import Library, open_library
+from assistant.retrieve import HybridRetriever
+from assistant.types import Citation, Verdict
+from ingest.embed import LotseEmbeddings
+from ingest.lexical import _GENDER, _TOKEN, analyse, stem, stop_words
+from ingest.settings import Settings
+
+PASSAGES = 8
+DENSE_CANDIDATES = 30
+NUMBER_CANDIDATES = 30
+TOPICAL = 0.35  # share of the claim's (idf-weighted) terms a sentence must hold to talk about it
+TOPICAL_DENSE_EN = 0.87  # an English claim meets German evidence only through the embedder
+ALIGNED = 0.5  # a clause must hold this share to be compared actor by actor
+LLM_EVIDENCE = 6
+DECIDING = 3  # how many of the best evidence windows are compared
+NUMBER_WEIGHT = 3.0
+
+# words that name the source, not the content: "laut Trendatlas", "Die Studie empfiehlt"
+_META = frozenset(
+    stem(w)
+    for w in (
+        "studie trendstudie trendatlas handwerksstudie dokument dokumente papier bericht broschüre laut "
+        "according study documents document report paper brochure zufolge"
+    ).split()
+)
+_UNITS = frozenset(
+    stem(w) for w in "kilometer km euro prozent jahr jahren monat monaten woche stunden minuten person personen".split()
+)
+ABBREVIATIONS = {
+    "KMU": "kleine und mittlere Unternehmen",
+    "SME": "kleine und mittlere Unternehmen",
+    "SMEs": "kleine und mittlere Unternehmen",
+    "CM": "Clustermanagement",
+    "EU": "Europäische Union",
+    "BW": "Baden-Württemberg",
+    "FuE": "Forschung und Entwicklung",
+    "F&E": "Forschung und Entwicklung",
+}
+_QUESTION = re.compile(r"\bdie Frage,? ob\b|\?\s*$")
+_ANSWER_NO = re.compile(r"\b(?:verneint|nein|keine?n? Korrelation|nicht der Fall)\b", re.I)
+_ANSWER_YES = re.compile(r"\b(?:bejaht|bestätigt|ja,)\b", re.I)
+_END = re.compile(r"[.!?:;“\")]\s*$")
+_FOOTNOTE = re.compile(r"^\d{1,3}\s+(?:vgl|Vgl|Anm|siehe|Siehe|Quelle)\b")
+
+
+@dataclass(frozen=True)
+class Window:
+    """One sentence, or two halves of a sentence the PDF broke over lines or pages."""
+
+    rows: tuple[int, ...]
+    text: str
+    dense: float
+    cover: float
+
+    @property
+    def relevance(self) -> float:
+        return self.dense + 0.5 * self.cover
+
+
+@dataclass(frozen=True)
+class Finding:
+    verdict: str
+    reason: str
+    windows: tuple[Window, ...]
+
+
+def expand(claim: str) -> str:
+    """The claim with its abbreviations spelled out, so "KMU" meets "kleine und mittlere Unternehmen"."""
+    extra = [full for short, full in ABBREVIATIONS.items() if re.search(rf"(?<!\w){re.escape(short)}(?!\w)", claim)]
+    return f"{claim} ({'; '.join(extra)})" if extra else claim
+
+
+class _RememberingEmbedder:
+    """The library's embedder, remembering the last few query vectors: the retriever, the sentence
+    scorer and the checker all embed the same claim, and embedding is the slow step."""
+
+    def __init__(self, embedder: LotseEmbeddings) -> None:
+        self._embedder = embedder
+        self._memo: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def embed_query_array(self, text: str) -> np.ndarray:
+        with self._lock:
+            if text in self._memo:
+                self._memo.move_to_end(text)
+                return self._memo[text]
+        vector = self._embedder.embed_query_array(text)
+        with self._lock:
+            self._memo[text] = vector
+            while len(self._memo) > 16:
+                self._memo.popitem(last=False)
+        return vector
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._embedder, name)
+
+
+class _LibraryView:
+    """The shared library with the remembering embedder in front (read-only, same data)."""
+
+    def __init__(self, library: Library, embedder: _RememberingEmbedder) -> None:
+        self._library = library
+        self.embedder = embedder
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._library, name)
+
+
+class _ClaimRetriever(HybridRetriever):
+    view: Any = None
+
+    @property
+    def library(self) -> Library:
+        return cast(Library, self.view)
+
+
+class ClaimChecker:
+    """One per process and index: the library and retriever load once."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._numbers: dict[int, list[rules.Number]] | None = None
+        self._lock = threading.Lock()
+        self._view: tuple[int, _LibraryView] | None = None
+        self.retriever = _ClaimRetriever(settings=settings, k=PASSAGES)
+
+    @property
+    def library(self) -> Library:
+        """The shared library seen through the remembering embedder (renewed after a reload)."""
+        shared = open_library(self.settings)
+        with self._lock:
+            if self._view is None or self._view[0] != id(shared):
+                self._view = (id(shared), _LibraryView(shared, _RememberingEmbedder(shared.embedder)))
+                self._numbers = None
+            view = self._view[1]
+        self.retriever.view = view
+        return cast(Library, view)
+
+    def check(self, claim: str) -> Verdict:
+        claim = " ".join(claim.split())
+        library = self.library
+        library.require_documents()
+        if not claim:
+            return Verdict(claim=claim, verdict="not_found", reason="Leere Aussage.")
+        windows = self.gather(library, claim)
+        finding = self._llm_finding(claim, windows) or decide(library, claim, windows)
+        return Verdict(
+            claim=claim,
+            verdict=finding.verdict,  # type: ignore[arg-type]
+            evidence=tuple(cite(library, finding.windows)),
+            reason=finding.reason,
+        )
+
+    def _llm_finding(self, claim: str, windows: list[Window]) -> Finding | None:
+        """With an LLM configured: its label over the same evidence, cited from stored sentences.
+        A supported/contradicted label without a deciding sentence is not accepted."""
+        if not (self.settings.llm_base_url and self.settings.llm_model):
+            return None
+        from assistant.extract.llm_extract import verdict_with_llm
+
+        shown = windows[:LLM_EVIDENCE]
+        answer = verdict_with_llm(self.settings, claim, [w.text for w in shown])
+        if answer is None:
+            return None
+        chosen = tuple(shown[n - 1] for n in answer.evidence)
+        if answer.verdict != "not_found" and not chosen:
+            return None
+        return Finding(answer.verdict, answer.reason or "Urteil des Sprachmodells.", chosen or tuple(shown[:2]))
+
+    # --- evidence ----------------------------------------------------------------------------
+    def gather(self, library: Library, claim: str) -> list[Window]:
+        query = expand(claim)
+        table = library.sentences
+        passages = self.retriever.search(query, k=PASSAGES)
+        scored = score_sentences(library, query, passages, AnswerSettings(passages=PASSAGES))
+        rows = {s.row for s in scored.ranked}
+        sims = table.vectors @ library.embedder.embed_query_array(query)
+        rows.update(int(r) for r in np.argsort(-sims)[:DENSE_CANDIDATES])
+        rows.update(self._rows_with_numbers(library, claim))
+        weights = _weights(library, query)
+        seen: set[tuple[int, ...]] = set()
+        windows: list[Window] = []
+        for row in rows:
+            span = _window_rows(library, row)
+            if span in seen:
+                continue
+            seen.add(span)
+            text = " ".join(table.items[r].text for r in span)
+            if len(text) < 25:
+                continue
+            dense = float(max(sims[r] for r in span))
+            windows.append(Window(span, text, dense, _coverage(claim, query, text, weights)))
+        windows.sort(key=lambda w: -w.relevance)
+        return windows
+
+    def _rows_with_numbers(self, library: Library, claim: str) -> list[int]:
+        """Sentences that state one of the claim's specific numbers ("8.5", "2,4 Millionen")."""
+        wanted = [n for n in rules.numbers(claim) if n.kind != "count" or n.value >= 10 or not n.value.is_integer()]
+        if not wanted:
+            return []
+        with self._lock:
+            if self._numbers is None:
+                self._numbers = {row: rules.numbers(s.text) for row, s in enumerate(library.sentences.items)}
+            table = self._numbers
+        found = [row for row, stated in table.items() if any(rules.same_number(w, n) for w in wanted for n in stated)]
+        return found[:NUMBER_CANDIDATES]
+
+
+def _weights(library: Library, text: str) -> dict[str, float]:
+    return {t: library.lexical.idf(t) for t in set(analyse(text))}
+
+
+def _present(term: str, present: set[str]) -> bool:
+    """The term, or a longer word ending in it ("künftig" in "zukünftig")."""
+    return term in present or (len(term) >= 6 and any(p.endswith(term) for p in present))
+
+
+def _coverage(claim: str, query: str, text: str, weights: dict[str, float]) -> float:
+    """idf-weighted share of the claim's content terms and numbers the text holds. An abbreviation
+    counts as held when the text spells it out ("KMU": "kleine und mittlere Unternehmen")."""
+    terms = {t for t in analyse(claim) if t not in _META}
+    present = set(analyse(text))
+    for short, full in ABBREVIATIONS.items():
+        if stem(short.lower()) in terms and all(t in present for t in analyse(full)):
+            present.add(stem(short.lower()))
+    total = sum(weights.get(t, 1.0) for t in terms)
+    held = sum(weights.get(t, 1.0) for t in terms if _present(t, present))
+    stated = rules.numbers(text)
+    for number in rules.numbers(claim):
+        total += NUMBER_WEIGHT
+        held += NUMBER_WEIGHT if any(rules.same_number(number, n) for n in stated) else 0.0
+    return held / total if total else 0.0
+
+
+def _window_rows(library: Library, row: int) -> tuple[int, ...]:
+    """The row, with the previous/next row of the same document when the sentence is cut there."""
+    table = library.sentences
+    items = table.items
+    first, last = table.by_doc[items[row].doc_id]
+    span = [row]
+    text = items[row].text
+    if row > first and text[:1].islower() and not _END.search(items[row - 1].text):
+        span.insert(0, row - 1)
+    if row + 1 < last and not _END.search(text):
+        following = items[row + 1].text
+        if (following[:1].islower() or following[:1].isdigit()) and not _FOOTNOTE.match(following):
+            span.append(row + 1)
+    return tuple(span)
+
+
+# --- the verdict ---------------------------------------------------------------------------
+def unknown_terms(library: Library, claim: str) -> list[str]:
+    """Nouns of a German claim that occur nowhere in the documents ("Blockchain", "Brexit"): the
+    documents cannot be saying what the claim says about them."""
+    if language(claim) == "en":
+        return []
+    stops = stop_words()
+    missing = []
+    for index, match in enumerate(_TOKEN.finditer(claim)):
+        token = _GENDER.sub("", match.group(0))
+        lower = token.lower()
+        if index == 0 or not token[:1].isupper() or lower in stops or len(lower) < 4 or any(c.isdigit() for c in lower):
+            continue
+        term = stem(lower)
+        if term in _META or term in _UNITS or any(term.endswith(m) for m in _META if len(m) > 4):
+            continue
+        if term not in library.lexical.postings:
+            missing.append(token)
+    return missing
+
+
+def _answer_to_question(library: Library, window: Window) -> bool | None:
+    """For "Es stellt sich die Frage, ob …": does the text that follows say yes (True) or no (False)?"""
+    if not _QUESTION.search(window.text):
+        return None
+    items = library.sentences.items
+    following = range(window.rows[-1] + 1, min(window.rows[-1] + 6, len(items)))
+    after = " ".join(items[r].text for r in following if not _FOOTNOTE.match(items[r].text))
+    if _ANSWER_NO.search(after):
+        return False
+    if _ANSWER_YES.search(after):
+        return True
+    return None
+
+
+def conflict(library: Library, claim: str, window: Window) -> str | None:
+    """Why this evidence contradicts the claim, or None."""
+    answer = _answer_to_question(library, window)
+    if answer is not None:
+        return None if answer != rules.negated(claim) else "Die Quelle verneint die Frage, die die Aussage bejaht."
+    clause, share = rules.aligned_clause(claim, window.text)
+    number = rules.number_conflict(claim, window.text)
+    if number is not None:
+        claimed, stated = number
+        return f"Zahl weicht ab: Aussage {claimed.raw.strip()}, Quelle {stated.raw.strip()}."
+    quant = rules.quantifier_conflict(claim, clause if share >= ALIGNED else window.text)
+    if quant is not None:
+        return f"Mengenangabe weicht ab: Aussage „{quant[0]}“, Quelle „{quant[1]}“."
+    polarity_text = clause if share >= ALIGNED else window.text
+    if rules.negated(claim) != rules.negated(polarity_text):
+        return "Verneinung: Aussage und Quelle haben entgegengesetzte Richtung."
+    if share >= ALIGNED:
+        actor = rules.actor_conflict(claim, clause)
+        if actor is not None:
+            return f"Akteur weicht ab: Aussage {actor[0]}, Quelle {actor[1]}."
+    return None
+
+
+def _states_numbers(claim: str, text: str) -> bool:
+    wanted = [n for n in rules.numbers(claim) if n.kind != "count" or n.value >= 10 or not n.value.is_integer()]
+    stated = rules.numbers(text)
+    return bool(wanted) and all(any(rules.same_number(w, n) for n in stated) for w in wanted)
+
+
+def decide(library: Library, claim: str, windows: list[Window]) -> Finding:
+    nearest = tuple(windows[:2])
+    missing = unknown_terms(library, claim)
+    if missing:
+        return Finding("not_found", f"Die Dokumente erwähnen {', '.join(missing)} nicht.", nearest)
+    english = language(claim) == "en"
+    topical = [
+        w
+        for w in windows
+        if w.cover >= TOPICAL or (english and (w.dense >= TOPICAL_DENSE_EN or _states_numbers(claim, w.text)))
+    ]
+    if not topical:
+        return Finding("not_found", "Keine Stelle in den Dokumenten behandelt diese Aussage.", nearest)
+    # the evidence that shares most of the claim decides; relevance breaks ties
+    deciding = max(topical[:DECIDING], key=lambda w: (round(w.cover, 2), w.relevance))
+    reason = conflict(library, claim, deciding)
+    if reason is not None:
+        return Finding("contradicted", reason, (deciding,))
+    return Finding("supported", "Die Quelle sagt dasselbe aus.", (deciding,))
+
+
+def cite(library: Library, windows: tuple[Window, ...]) -> list[Citation]:
+    """One citation per sentence of the deciding windows; each quote verbatim on its page."""
+    table = library.sentences
+    citations: list[Citation] = []
+    for window in windows:
+        for row in window.rows:
+            sentence = table.items[row]
+            page = library.page(sentence.doc_id, sentence.page_no)
+            if page is None or sentence.text not in page.text or heading_of(sentence.text) is not None:
+                continue  # never cite what the page does not hold verbatim; headings decide nothing
+            if any(c.doc == sentence.doc_id and c.quote == sentence.text for c in citations):
+                continue
+            info = library.documents.get(sentence.doc_id)
+            citations.append(
+                Citation(
+                    n=len(citations) + 1,
+                    doc=sentence.doc_id,
+                    title=info.title if info else sentence.doc_id,
+                    page=sentence.page_no,
+                    quote=sentence.text,
+                    chunk_id=_chunk_for(library, sentence.doc_id, sentence.char_start),
+                )
+            )
+    return citations
+
+
+def _chunk_for(library: Library, doc: str, offset: int) -> str:
+    for chunk_id in library.chunk_order:
+        chunk = library.chunks[chunk_id]
+        if chunk.doc_id == doc and chunk.char_start <= offset < chunk.char_end:
+            return chunk_id
+    return ""
+
+
+_CHECKERS: dict[tuple[str, str, str], ClaimChecker] = {}
+_CHECKERS_LOCK = threading.Lock()
+
+
+def checker(settings: Settings) -> ClaimChecker:
+    """The process-wide checker for this index (models and tables load once)."""
+    key = (str(settings.data_dir), settings.embedder, settings.st_model)
+    with _CHECKERS_LOCK:
+        if key not in _CHECKERS:
+            _CHECKERS[key] = ClaimChecker(settings)
+        return _CHECKERS[key]
+
+
+def check_claim(settings: Settings, claim: str) -> Verdict:
+    """``check_claim(Settings(), "Die Studie empfiehlt …")`` → :class:`Verdict` with evidence."""
+    return checker(settings).check(claim)

@@ -1,0 +1,215 @@
+"""Indicators: what is measured, how, and what value the document reports.
+
+Three shapes are recognised: items of an indicator list or table (under "Indikatoren",
+"Kennzahlen", "Kriterien" …, flattened by the PDF into one line of bullets), sentences that report
+a measured value (a share, a percentage, a count of actors, an average), and sentences that define
+a measure (a scale, a threshold, "Indikator „…“ … definiert"). A survey question becomes an
+indicator when it asks for a quantity ("Wie viele …", "Wie gut …").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.extract.patterns import CueHits
+from assistant.extract.recommendations import in_section
+from assistant.extract.units import Unit, unit_vector
+
+CATEGORIES: dict[str, tuple[str, ...]] = {
+    # the first category whose words occur wins: order from specific to general
+    "Methodik": ("rücklauf", "befragung", "stichprobe", "umfrage", "fragebög", "befragte", "benchmarking", "erhebung"),
+    "Finanzierung": ("finanz", "förder", "budget", "beitr", "euro", "mittel"),
+    "Mitglieder": ("akteur", "mitglied", "kmu", "unternehmen", "betrieb", "zusammenarbeit", "kooperation"),
+    "Management": ("management", "personal", "stellen", "mitarbeit", "strategie", "vollzeit", "manager", "beschäftigt"),
+    "Leistung": ("service", "aktivität", "handlungsfeld", "angebot", "unterstützung", "leistung", "arbeitsplan"),
+    "Wirkung": ("wirkung", "innovation", "erfolg", "sichtbar", "wahrnehmung", "kommunikation", "ergebnis"),
+    "Struktur": ("region", "rechtsform", "bundesl", "anzahl", "cluster", "struktur", "verein"),
+}
+OTHER = "Sonstiges"
+
+_VALUE = re.compile(
+    r"(?:(?:über|unter|rund|ca\.|circa|fast|knapp|nahezu|mehr als|weniger als|bis zu|etwa|nur)\s+)?"
+    r"\d[\d.,]*\s*(?:%|Prozent|Mio\.?|Millionen|Euro|km|[A-ZÄÖÜ][a-zäöüß\-]+)?"
+)
+_WORD_VALUE = re.compile(
+    r"\b(?:(?:nahezu|fast|rund|knapp|etwa|ca\.)\s+)?(?:(?:ein|einem|eines|zwei|drei)\s+)?(?:Drittel|Viertel|Hälfte|"
+    r"Fünftel)\b|\bjede[rsn]?\s+(?:zweite|dritte|vierte|fünfte|zehnte)\w*|\b(?:die\s+)?(?:meisten|Mehrzahl|"
+    r"Mehrheit|Großteil)\b|\b(?:nahezu|fast)\s+alle\b"
+)
+_QUANTITY_QUESTION = re.compile(
+    r"^(?:\d+\.\s*)?(?:Wie (?:viele|viel|hoch|gut|intensiv|stark|oft|häufig)|Schätzen Sie|Welche[rns]? "
+    r"(?:prozentuale|Anteil))",
+    re.I,
+)
+# numbers that point somewhere else: "Abbildung 10", "Kapitel 8", "(1) Struktur", "Beobachtung 5"
+_POINTER = re.compile(
+    r"\b(?:Abbildung|Abb\.|Tabelle|Tab\.|Kapitel|Kap\.|Beobachtung|Block|Anhang|Übersicht|S\.|Seite|Fußnote|"
+    r"Handlungsfeld|Phase|Runde|Stufe|Schritt|Frage)\s*\d+[a-z]?(?:[.,]\d+)*|\(\d\)|^\d+\.\s"
+)
+# sentences about the document and its figures, not about what is measured
+_META = re.compile(
+    r"\b(?:Abbildung|Abb\.|Grafik|Tabelle|Übersicht|Studie|Analyse)\b[^.]{0,40}\b(?:zeigt|zeigen|verdeutlicht|"
+    r"veranschaulicht|gibt|stellt)\b|Rundung|Nachkommastellen|^\*?Hinweis|\bgliedert sich\b",
+    re.I,
+)
+_SPELLED_COUNT = re.compile(
+    r"\b(?:zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|zwanzig|dreißig|hundert)\s+[A-ZÄÖÜ][a-zäöüß]+"
+)
+_KNOWN_GROUP = re.compile(
+    r"\b(?:[Dd]ie|[Dd]er|[Dd]en|[Dd]ieser|[Dd]iesen|[Aa]lle[n]?|[Uu]nserer)\s+(?:\w+\s+)?\d[\d.,]*(?=\s+[A-ZÄÖÜ])"
+)
+# facts about how a study was run (durations, significance) are not indicators of clusters
+_METHOD_ONLY = re.compile(
+    r"\b(?:Minuten|Sekunden|Signifikanzniveau|Standardabweichung|Mann-Whitney|Fragentyp|gedauert|dauerten)\b"
+)
+_POPULATION_SHARE = re.compile(
+    r"\b(?:die meisten|Mehrzahl|Mehrheit|überwiegende[n]? (?:Teil|Anteil)|Großteil|nahezu alle[n]?|fast alle[n]?|"
+    r"(?:ein|einem|zwei|drei) ?(?:Drittel|Viertel)|Hälfte|jede[rsn]? \w+te[n]?)\b(?: \w+){0,2} ?"
+    r"\w*(?:befragt|teilnehm|cluster|unternehm|akteur|mitglied|manager|organisation|betrieb|initiativ)",
+    re.I,
+)
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+_NUMBER = re.compile(r"\d[\d.,]*")
+_REFERENCE = re.compile(r"\(\d{4}[a-z]?\)|\bvgl\.|\bwww\.|https?://|\bAnm\.:|\bS\. \d|siehe:")
+_CAPTION = re.compile(r"^(?:Abb\.|Abbildung|Tab\.|Tabelle|Übersicht|Quelle)\s*\d*")
+_NUMBER_ROW = re.compile(r"^[\d\s%.,/<>=–\-+()]+$")
+_NAME_NOUN = re.compile(
+    r"\b(?:Anteil|Anzahl|Zahl|Quote|\w+quote|\w+rate|Wachstum|Spanne|Höhe|Größe|Dauer)\b"
+    r"(?:\s+(?:der|des|an|von|am|im|für|aller)\s+(?:[a-zäöüß\-]+\s+){0,2}[A-ZÄÖÜ][\w\-/]*)?"
+)
+_NOUN_PHRASE = re.compile(
+    r"\b[A-ZÄÖÜ][a-zäöüß]+(?:[\-/][A-Za-zäöüß]+)*(?:\s+(?:der|des)\s+(?:[a-zäöüß\-]+\s+){0,2}[A-ZÄÖÜ][\w\-/]*)?"
+)
+_NOT_SUBJECT = frozenset(
+    "Der Die Das Im In Bei Von Mit Auf Nach Für Auch So Durchschnitt Median Medianwert Mittelwert Summe Insgesamt "
+    "Rund Fast Nahezu Knapp Über Unter Mehr Weniger Etwa Prozent Befragte Befragten".split()
+)
+MIN_WORDS = 5
+MAX_CHARS = 600
+
+
+@dataclass(frozen=True)
+class IndicatorHit:
+    unit: Unit
+    shape: str  # list | value | definition | question
+    score: float
+
+
+def _numbers(text: str) -> list[str]:
+    """The numbers a sentence reports: no years, no pointers to figures or chapters."""
+    text = _POINTER.sub(" ", text)
+    return [n for n in _NUMBER.findall(text) if not _YEAR.match(n.rstrip(".,"))]
+
+
+def _measured(text: str) -> list[str]:
+    """Numbers that report a value: "die 105 Clusterinitiativen" names a known group, it does not
+    measure anything, while "17 (von den 105) tragen sich selbst" does."""
+    clean = _POINTER.sub(" ", text)
+    clean = _KNOWN_GROUP.sub(" ", clean)
+    return [n for n in _NUMBER.findall(clean) if not _YEAR.match(n.rstrip(".,"))]
+
+
+def _data_row(text: str) -> bool:
+    """A flattened chart or table row ("Konferenzen 99 % Workshops 99 % …"): values, no sentence."""
+    percents = len(re.findall(r"\d\s*%", text))
+    lower_words = len(re.findall(r"\b[a-zäöüß]{4,}\b", text))
+    return percents >= 3 and lower_words < 2 * percents
+
+
+def classify(unit: Unit, hits: CueHits, is_recommendation: bool) -> IndicatorHit | None:
+    text = unit.text
+    words = len(text.split())
+    if len(text) > MAX_CHARS or _REFERENCE.search(text) or _NUMBER_ROW.match(text):
+        return None
+    listed = unit.bullet or unit.enumerated
+    if listed and in_section(unit, "indicator") and 2 <= words <= 25 and not text.endswith("?"):
+        return IndicatorHit(unit, "list", 0.9)
+    if text.rstrip().endswith("?"):
+        if _QUANTITY_QUESTION.search(text.strip()):
+            return IndicatorHit(unit, "question", 0.7)
+        return None
+    if is_recommendation or words < MIN_WORDS or _CAPTION.match(text) or _META.search(text) or _data_row(text):
+        return None
+    if hits.measure and not _METHOD_ONLY.search(text):
+        return IndicatorHit(unit, "definition", 0.8)
+    if _METHOD_ONLY.search(text):
+        return None
+    has_value = bool(hits.quantity) and (
+        bool(_measured(text)) or bool(_POPULATION_SHARE.search(text)) or bool(_SPELLED_COUNT.search(text))
+    )
+    if has_value:
+        return IndicatorHit(unit, "value", 0.8)
+    return None
+
+
+def indicator_name(text: str) -> str:
+    """A short name for what is measured: the measure noun and its complement, else the subject."""
+    match = _NAME_NOUN.search(text)
+    if match:
+        return " ".join(match.group(0).split()).strip(" ,-–")
+    for phrase in _NOUN_PHRASE.finditer(text):
+        if phrase.group(0).split()[0] not in _NOT_SUBJECT:
+            return " ".join(phrase.group(0).split())
+    return " ".join(text.split()[:6])
+
+
+def indicator_value(text: str) -> str:
+    values = [v.strip() for v in _WORD_VALUE.findall(text)]
+    values += [v.group(0).strip() for v in _VALUE.finditer(text) if not _YEAR.match(v.group(0).strip())]
+    seen: list[str] = []
+    for value in values:
+        if value and value not in seen:
+            seen.append(value)
+    return "; ".join(seen[:4])
+
+
+def indicator_category(text: str) -> str:
+    lower = text.lower()
+    for category, words in CATEGORIES.items():
+        if any(re.search(rf"(?<![a-zäöüß]){word}", lower) for word in words):
+            return category
+    return OTHER
+
+
+def indicator_fields(hit: IndicatorHit, values: str | None = None) -> dict[str, str]:
+    text = " ".join(hit.unit.text.split())
+    if hit.shape == "list":
+        name = re.sub(r"^\d+[.)]\s*", "", text).rstrip(".;,")
+        return {"name": name, "definition": "", "value": "", "category": indicator_category(name)}
+    definition = text if hit.shape in ("definition", "question") else ""
+    value = "" if hit.shape == "question" else (values if values is not None else indicator_value(text))
+    return {
+        "name": indicator_name(text),
+        "definition": definition,
+        "value": value,
+        "category": indicator_category(text),
+    }
+
+
+SAME_MEASURE = 0.9  # cosine of two adjacent value sentences that report on one measure
+
+
+def group_values(hits: list[tuple[int, IndicatorHit]], vectors: np.ndarray) -> list[tuple[IndicatorHit, str]]:
+    """Fold value sentences that follow each other and report on the same measure ("65 Prozent …
+    mit Label", "30,2 Prozent … go-cluster", "34 Prozent … weder Label") into the first one: one
+    indicator, several reported values. ``hits`` are (unit position, hit) in reading order."""
+    groups: list[tuple[int, IndicatorHit, list[str], np.ndarray]] = []
+    for position, hit in hits:
+        vector = unit_vector(vectors, hit.unit)
+        value = indicator_value(" ".join(hit.unit.text.split()))
+        if groups and hit.shape == "value":
+            last_position, first, values, last_vector = groups[-1]
+            if (
+                first.shape == "value"
+                and position - last_position <= 2
+                and hit.unit.page - first.unit.page <= 1
+                and float(vector @ last_vector) >= SAME_MEASURE
+            ):
+                values.append(value)
+                groups[-1] = (position, first, values, vector)
+                continue
+        groups.append((position, hit, [value], vector))
+    return [(first, "; ".join(v for v in values if v)) for _, first, values, _ in groups]

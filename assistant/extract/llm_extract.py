@@ -1,0 +1,165 @@
+"""The optional LLM backend for checklists and verdicts (any OpenAI-compatible endpoint through
+LangChain ``ChatOpenAI(...).with_structured_output``), held to the rule-based path's rules:
+
+* extraction: the model reads the candidate passages the rules found and returns items; an item
+  whose quote is not verbatim on its page (up to spacing) is dropped;
+* verdicts: the model sees numbered evidence sentences and answers with a label and the numbers
+  it relies on; the citations are then built from those stored sentences, never from model text.
+
+Any backend error returns None, and the caller falls back to the rules.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from assistant.extract.merge import item_id
+from assistant.library import Library
+from assistant.types import ChecklistItem, ItemKind
+from ingest.settings import Settings
+
+log = logging.getLogger(__name__)
+_FIELDS: dict[str, tuple[str, ...]] = {
+    "indicator": ("name", "definition", "value", "category"),
+    "recommendation": ("recommendation", "addressee", "type"),
+}
+BATCH_CHARS = 12_000
+
+_EXTRACT_PROMPT = """Du extrahierst aus einem Bericht über Clusterpolitik Checklisten-Einträge.
+Indikatoren: was gemessen wird (name, definition, value = berichteter Wert oder Schwelle, category).
+Empfehlungen: was getan werden soll (recommendation, addressee = Clustermanagement |
+Handwerksorganisationen/Kammern | Betriebe | Politik/Förderer | Clusterinitiativen | allgemein,
+type = recommendation | success_factor | lesson | good_reason).
+Regeln: "quote" ist ein wörtliches Zitat aus genau einer Passage (zeichengenau kopieren),
+"page" ist deren Seitenzahl. Nichts erfinden; keine Einträge ohne Zitat.
+
+Passagen:
+{passages}"""
+
+_VERDICT_PROMPT = """Prüfe die Aussage allein anhand der nummerierten Belege.
+supported: ein Beleg sagt dasselbe. contradicted: ein Beleg widerspricht (andere Zahl, anderes Jahr,
+anderer Akteur, Verneinung, anderer Mengenbegriff). not_found: kein Beleg behandelt die Aussage.
+Gib die Nummern der entscheidenden Belege an.
+
+Aussage: {claim}
+
+Belege:
+{evidence}"""
+
+
+class LlmItem(BaseModel):
+    kind: Literal["indicator", "recommendation"]
+    page: int
+    quote: str
+    name: str = ""
+    definition: str = ""
+    value: str = ""
+    category: str = ""
+    recommendation: str = ""
+    addressee: str = "allgemein"
+    type: str = "recommendation"
+
+
+class LlmItems(BaseModel):
+    items: list[LlmItem] = Field(default_factory=list)
+
+
+class LlmVerdict(BaseModel):
+    verdict: Literal["supported", "contradicted", "not_found"]
+    evidence: list[int] = Field(default_factory=list, description="numbers of the deciding evidence")
+    reason: str = ""
+
+
+def structured_model(settings: Settings, schema: type[BaseModel]) -> Any:
+    """ChatOpenAI bound to a Pydantic schema (a seam the tests replace)."""
+    from langchain_openai import ChatOpenAI
+
+    model = ChatOpenAI(
+        base_url=settings.llm_base_url,
+        model=str(settings.llm_model),
+        api_key=settings.llm_api_key or "not-needed",  # type: ignore[arg-type]
+        timeout=settings.llm_timeout_s,
+        temperature=0,
+    )
+    return model.with_structured_output(schema)
+
+
+def locate(page_text: str, quote: str) -> tuple[int, int] | None:
+    """Where the quote stands on the page, tolerating only differences in spacing."""
+    quote = quote.strip().strip('„“"')
+    if not quote:
+        return None
+    start = page_text.find(quote)
+    if start >= 0:
+        return start, start + len(quote)
+    pattern = r"\s+".join(re.escape(part) for part in quote.split())
+    match = re.search(pattern, page_text)
+    return (match.start(), match.end()) if match else None
+
+
+def extract_with_llm(settings: Settings, library: Library, doc: str) -> list[ChecklistItem] | None:
+    """Items of one document read by the LLM from the rules' candidates; None on any failure."""
+    from assistant.extract import document_units
+
+    try:
+        model = structured_model(settings, LlmItems)
+        units = document_units(library, doc)
+        batches: list[list[str]] = [[]]
+        size = 0
+        for unit in units:
+            line = f"[S. {unit.page}] {' '.join(unit.text.split())}"
+            if size + len(line) > BATCH_CHARS and batches[-1]:
+                batches.append([])
+                size = 0
+            batches[-1].append(line)
+            size += len(line)
+        found: list[LlmItem] = []
+        for batch in batches:
+            result = model.invoke(_EXTRACT_PROMPT.format(passages="\n".join(batch)))
+            found.extend(result.items if isinstance(result, LlmItems) else LlmItems.model_validate(result).items)
+    except Exception as exc:  # any backend trouble: the rules take over
+        log.warning("LLM-Extraktion fehlgeschlagen (%s), regelbasierter Weg wird genutzt.", exc)
+        return None
+    return verified_items(library, doc, found)
+
+
+def verified_items(library: Library, doc: str, found: list[LlmItem]) -> list[ChecklistItem]:
+    """Keep only items whose quote is verbatim on the stated page; the quote becomes the page's own text."""
+    title = library.documents[doc].title if doc in library.documents else doc
+    items: list[ChecklistItem] = []
+    seen: set[str] = set()
+    for raw in found:
+        page = library.page(doc, raw.page)
+        span = locate(page.text, raw.quote) if page is not None else None
+        if page is None or span is None:
+            continue  # the model quoted something the page does not say: drop it
+        quote = page.text[span[0] : span[1]]
+        kind: ItemKind = raw.kind
+        identifier = item_id(doc, kind, raw.page, quote)
+        if identifier in seen:
+            continue
+        seen.add(identifier)
+        keys = _FIELDS[kind]
+        fields = {key: str(getattr(raw, key)) for key in keys}
+        if kind == "recommendation" and not fields["recommendation"]:
+            fields["recommendation"] = " ".join(quote.split())
+        items.append(ChecklistItem(identifier, kind, doc, title, raw.page, quote, fields))
+    return items
+
+
+def verdict_with_llm(settings: Settings, claim: str, evidence: list[str]) -> LlmVerdict | None:
+    """The model's label for a claim over numbered evidence sentences; None on any failure."""
+    try:
+        model = structured_model(settings, LlmVerdict)
+        listing = "\n".join(f"[{n}] {text}" for n, text in enumerate(evidence, start=1))
+        result = model.invoke(_VERDICT_PROMPT.format(claim=claim, evidence=listing))
+        verdict = result if isinstance(result, LlmVerdict) else LlmVerdict.model_validate(result)
+    except Exception as exc:
+        log.warning("LLM-Prüfung fehlgeschlagen (%s), regelbasierter Weg wird genutzt.", exc)
+        return None
+    verdict.evidence = [n for n in verdict.evidence if 1 <= n <= len(evidence)]
+    return verdict

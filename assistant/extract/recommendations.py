@@ -1,0 +1,306 @@
+"""Recommendations, success factors, lessons and good reasons, found by rules.
+
+A unit becomes a recommendation when it asks something of someone (modal "sollte/muss",
+"empfiehlt sich", "es ist wichtig …, zu …", a gerundive "ist … zu gestalten"), or when it is an
+item of a list under a recommendations heading or label and reads as an instruction
+("Neue Akteure integrieren"). Success factors, lessons and good reasons need their own cue and,
+unless the cue is unambiguous ("Erfolgsfaktor", "Defizit", "gute Gründe"), a section that is
+about them (Fazit, Implikationen, Handlungsbedarfe …). The addressee comes from the nearest label
+or heading ("Für Clusterförderung", "Handlungsempfehlungen für politische Akteure"), else from the
+first actor the sentence names.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+from assistant.extract.patterns import SECTION_WORDS, CueHits
+from assistant.extract.units import Unit
+
+ADDRESSEES: dict[str, tuple[str, ...]] = {
+    # checked in this order: the more specific words first
+    "Handwerksorganisationen/Kammern": (
+        "handwerkskammer",
+        "kammer",
+        "innung",
+        "fachverb",
+        "handwerksorganisation",
+        "interessenvertret",
+        "kreishandwerkerschaft",
+        "ihk",
+        "verbände",
+        "chamber",
+    ),
+    "Politik/Förderer": (
+        "politik",
+        "politisch",
+        "förder",
+        "ministerium",
+        "landesregierung",
+        "finanzierung",
+        "budgetierung",
+        "regierung",
+        "policy",
+        "funding",
+        "government",
+    ),
+    "Clustermanagement": (
+        "clustermanag",
+        "cluster manag",
+        "cluster-manag",
+        "managementeinrichtung",
+        "geschäftsstelle",
+        "clustermanagement-organisation",
+        "manager:innen",
+        "cluster management",
+    ),
+    "Clusterinitiativen": ("clusterinitiativ", "cluster-initiativ", "cluster initiative", "cluster "),
+    "Betriebe": (
+        "betrieb",
+        "unternehm",
+        "kmu",
+        "mittelstand",
+        "firmen",
+        "akteure",
+        "mitglieder",
+        "companies",
+        "enterprises",
+        "smes",
+    ),
+}
+GENERAL = "allgemein"
+
+_INFINITIVE_END = re.compile(r"(?<![:*\w])[a-zäöüß][a-zäöüß\-]*(?:en|ern|eln)\b[\s.!)\]]*$")
+_FINITE = re.compile(
+    r"\b(?:ist|sind|war|waren|wird|werden|wurde|wurden|hat|haben|hatte|kann|können|gibt|zeigt|zeigen|"
+    r"bietet|bieten|liegt|liegen|führt|steht|stehen)\b"
+)
+# an instruction starts with what is to be done, not with a pronoun, article or question word
+_NOT_INSTRUCTION_START = frozenset(
+    "Sie Er Es Wir Ich Man Wie Was Wer Wo Warum Wann Diese Dieser Dieses Dies Das Der Die Den Dem Des Ein Eine "
+    "Und Aber Oder Dann So Auch Abb. Tab. Abbildung Tabelle Quelle Hinweis".split()
+)
+_SUBORDINATE = re.compile(r"^(?:um|die|der|das|den|dem|welche[rsn]?|wenn|dass|weil|da|damit|sofern|ob)\b")
+_QUOTE_SPEECH = re.compile(r"^[„\"»«‚]|[“\"‘]$")
+_REFERENCE = re.compile(r"\(\d{4}[a-z]?\)|\bvgl\.|\bS\. \d|\bwww\.|https?://|\bAnm\.:")
+_METHOD = re.compile(
+    r"\b(?:befragt\w*|Befragte\w*|Teilnehmer\w*|Teilnehmende\w*|Items?|Schieberegler|Skala|Fragebog\w*|gefragt|"
+    r"Stichprobe|Interview\w*|Umfrage|Online-Befragung|Lektüre|lesen|Leser\w*)\b"
+)
+_WE_REPORT = re.compile(
+    r"\b(?:haben|hatten|konnten|gehen|wollten|fassen|stellen|zeigen|beschreiben|betrachten|untersuchen|fragen) wir\b|"
+    r"\bwir (?:haben|hatten|konnten|gehen|wollten)\b",
+    re.I,
+)
+_REPORTED_LIST = re.compile(
+    r"\b(?:wurde|wurden|beinhaltete|beschrieben|benannt|umgesetzt|haben wir|wir haben|Ziel\w*)\b", re.I
+)
+_OPEN_QUESTION = re.compile(
+    r"\bdie Frage,? (?:wie|ob|welche|inwieweit)\b|\b(?:wie|ob) [^,.]*\b(?:sollte|sollten|muss|müssen)\b"
+)
+_SUBCLAUSE_MODAL = re.compile(
+    r"(?:^|[,;]\s*)(?:Während|während|wenn|Wenn|weil|Weil|da|Da|ob|als)\b[^,;.]*\b(?:muss|müssen)\b|"
+    r"\bnicht (?:\S+ )?muss\b|^Nicht\b[^,;.]*\bmuss\b"
+)
+_ZU_INFINITIVE = re.compile(r"(?:\bzu [a-zäöü]+|[a-zäöü]+zu[a-zäöü]+en)[\s.!)]*$")
+_PERCENT = re.compile(r"\d\s*%|\bProzent\b")
+_STRONG = {
+    "success_factor": re.compile(
+        r"erfolgsfaktor|voraussetzung|erfolgsentscheidend|schlüsselfaktor|success factor|"
+        r"erfolg\w*\b.{0,80}\b(?:erfordert|erfordern|braucht|bedarf|setzt)\b|"
+        r"möglich,? (?:\w+ ){0,4}weil|gut geeignet|entscheidend\w* (?:zu[rm]?|für) (?:\w+ ){0,2}erfolg",
+        re.I,
+    ),
+    "lesson": re.compile(
+        r"defizit|lerneffekt|learning|lessons|erfahrung(?:en)? zeig|praxis zeigt|praxiserfahrung|nicht gerecht",
+        re.I,
+    ),
+    "good_reason": re.compile(r"gute[n]? gründe|guter grund|good reasons?|als vorteil|säulen? im", re.I),
+}
+MIN_WORDS = 4
+MAX_CHARS = 700
+THRESHOLD = 0.75
+
+
+@dataclass(frozen=True)
+class RecommendationHit:
+    unit: Unit
+    type: str  # recommendation | success_factor | lesson | good_reason
+    addressee: str
+    score: float
+
+
+def in_section(unit: Unit, kind: str) -> bool:
+    context = unit.context.lower()
+    return any(word in context for word in SECTION_WORDS[kind])
+
+
+def addressee_of(unit: Unit) -> str:
+    """The label or heading names the addressee best; else the first actor of the sentence."""
+    for source in (unit.lead, unit.heading):
+        found = _first_actor(source.lower())
+        if found:
+            return found
+    return _first_actor(unit.text.lower()) or GENERAL
+
+
+def _first_actor(text: str) -> str | None:
+    best: tuple[int, str] | None = None
+    for addressee, stems in ADDRESSEES.items():
+        for stem in stems:
+            position = text.find(stem)
+            if position >= 0 and (best is None or position < best[0]):
+                best = (position, addressee)
+    return best[1] if best else None
+
+
+def _clauses(hits: CueHits) -> list[list[tuple[str, str]]]:
+    """The (text, lemma) tokens outside parentheses, cut into clauses at , ; and :."""
+    clauses: list[list[tuple[str, str]]] = [[]]
+    depth = 0
+    for text, lemma in hits.tokens:
+        if text == "(":
+            depth += 1
+        elif text == ")":
+            depth = max(0, depth - 1)
+        elif depth == 0 and text in (",", ";", ":"):
+            clauses.append([])
+        elif depth == 0:
+            clauses[-1].append((text, lemma))
+    return [c for c in clauses if c]
+
+
+def _has_verb_form(words: list[tuple[str, str]]) -> bool:
+    """A conjugated verb before the last word ("hängt … zusammen", "mussten … organisieren"): the
+    lookup lemmatizer maps it to an infinitive that differs from the word itself."""
+    for index, ((text, lemma), (following, _)) in enumerate(itertools.pairwise(words)):
+        if following[:1].isupper():
+            continue  # "an die veränderten Bedingungen": a participle before its noun is an adjective
+        if index == len(words) - 2 or text.endswith("end"):
+            continue  # "konzentriert gestalten", "entsprechend": adverbs, not conjugated verbs
+        if text[:1].islower() and text != lemma and lemma.endswith(("en", "ern", "eln")) and lemma[:1].islower():
+            return True
+        if _FINITE.fullmatch(text):
+            return True
+    return False
+
+
+def _instruction(unit: Unit, hits: CueHits) -> bool:
+    """A list item or cell that reads as an instruction: its first clause ends in a bare infinitive
+    and has no conjugated verb ("Neue Akteure integrieren", "Kooperation organisieren, um … zu
+    bewältigen", "Resilienz-Fähigkeit … sichern, hinsichtlich Infrastruktur, …")."""
+    clauses = [[(t, lemma) for t, lemma in c if t.isalpha() or "-" in t or ":" in t] for c in _clauses(hits)]
+    clauses = [c for c in clauses if c]
+    if not clauses:
+        return False
+    first = clauses[0]
+    continued = unit.start == 0 and (unit.bullet or unit.enumerated)  # an item going on after a page break
+    if first[0][0] in _NOT_INSTRUCTION_START or not 2 <= len(first) <= 30:
+        return False
+    if not (first[0][0][:1].isupper() or continued):
+        return False
+    last = first[-1][0]
+    before = first[-2][0] if len(first) > 1 else ""
+    if not re.fullmatch(r"[a-zäöüß][a-zäöüß\-]*(?:en|ern|eln)", last) or before == "zu" or "zu" in last[2:-3]:
+        return False  # "… darzustellen", "zu geben": a goal being described, not an instruction
+    if _has_verb_form(first):
+        return False
+    for clause in clauses[1:]:
+        if not _SUBORDINATE.match(clause[0][0]) and _has_verb_form([*clause, ("", "")]):
+            return False
+    return True
+
+
+def _list_lead(lead: str) -> bool:
+    """A lead that announces advice: an addressee label, a recommendations word, or an
+    instruction itself ("Möglichkeiten der Digitalisierung nachhaltig erschließen:")."""
+    lower = lead.lower()
+    if _REPORTED_LIST.search(lead):
+        return False
+    if re.match(r"^(?:für|for) ", lower) or any(w in lower for w in ("empfehl", "handlungsbedarf", "mitnehmen")):
+        return True
+    return bool(_INFINITIVE_END.search(lead.rstrip(": ")))  # the lead is an instruction itself
+
+
+def lead_reading(lead: str, hits: CueHits) -> str | None:
+    """What a lead-in promises for its list: "Die Erfahrung zeigt, dass … vor allem dann …, wenn"
+    announces conditions of success; "… sollten folgende Schritte …:" announces advice."""
+    if not lead or _REPORTED_LIST.search(lead) or _METHOD.search(lead) or _WE_REPORT.search(lead):
+        return None
+    if set(hits.recommend) - {"must"}:
+        return "recommendation"
+    if hits.success and (_STRONG["success_factor"].search(lead) or re.search(r"\bwenn\W*$", lead)):
+        return "success_factor"
+    if hits.lesson and _STRONG["lesson"].search(lead):
+        return "lesson"
+    return None
+
+
+def _reading(unit: Unit, hits: CueHits, section: bool, inherited: str | None) -> tuple[str, float] | None:
+    """The strongest reading of a unit and how sure the rules are."""
+    text = unit.text
+    listed = unit.bullet or unit.enumerated
+    normative = set(hits.recommend)
+    if hits.reporting_modal or hits.past_modal or _SUBCLAUSE_MODAL.search(text):
+        normative -= {"must"}
+    if _OPEN_QUESTION.search(text):
+        normative -= {"must", "should"}  # "die Frage, wie … sein sollten" asks, it does not advise
+    if normative - {"must"}:
+        return "recommendation", 1.0
+    if normative:
+        return "recommendation", 0.85
+    descriptive_list = bool(_REPORTED_LIST.search(unit.lead))
+    instruction = _instruction(unit, hits)
+    if listed and (section or unit.lead) and not descriptive_list and instruction:
+        return "recommendation", 0.9
+    words = [(t, lemma) for t, lemma in hits.tokens if t.isalpha()]
+    if listed and section and _list_lead(unit.lead) and not _has_verb_form([*words, ("", "")]) and len(words) <= 15:
+        return "recommendation", 0.8  # a point of a list of implications or challenges
+    if listed and inherited:
+        return inherited, 0.8
+    if not listed and len(text.split()) <= 12 and instruction:
+        return "recommendation", 0.8  # a table cell or margin note that gives an instruction
+    best: tuple[str, float] | None = None
+    for name, cues in (("success_factor", hits.success), ("lesson", hits.lesson), ("good_reason", hits.reason)):
+        if not cues:
+            continue
+        score = 0.8 if _STRONG[name].search(text) else 0.45
+        score += 0.15 * (len(cues) - 1) + (0.35 if section else 0.0)
+        if best is None or score > best[1]:
+            best = (name, score)
+    return best
+
+
+def classify(unit: Unit, hits: CueHits, inherited: str | None = None) -> RecommendationHit | None:
+    """The recommendation reading of one unit, or None."""
+    text = unit.text
+    listed = unit.bullet or unit.enumerated
+    if len(text.split()) < MIN_WORDS and not listed:
+        return None
+    if len(text) > MAX_CHARS or text.rstrip().endswith("?") or _REFERENCE.search(text):
+        return None
+    if not listed and not re.search(r"[.!,:]$", text) and (len(text.split()) < 8 or "\n" in text):
+        return None  # headings and margin notes
+    reading = _reading(unit, hits, in_section(unit, "recommendation"), inherited)
+    if reading is None:
+        return None
+    kind, score = reading
+    if _METHOD.search(text) or _WE_REPORT.search(text):
+        score -= 0.5  # how the study was done is not advice
+    if _PERCENT.search(text) and kind != "recommendation":
+        score -= 0.3  # a measured share is an indicator
+    if _QUOTE_SPEECH.search(text.strip()):
+        score -= 0.4  # quoted interview voices are evidence, not the authors' advice
+    if score < THRESHOLD:
+        return None
+    return RecommendationHit(unit=unit, type=kind, addressee=addressee_of(unit), score=score)
+
+
+def recommendation_fields(hit: RecommendationHit) -> dict[str, str]:
+    return {
+        "recommendation": " ".join(hit.unit.text.split()),
+        "addressee": hit.addressee,
+        "type": hit.type,
+    }

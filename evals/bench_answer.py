@@ -1,0 +1,57 @@
+"""Query benchmark: `python -m evals.bench_answer` over the gold questions, warm process.
+
+Reports p50/p95 of retrieve and ask, and the cold start of `lotse ask` (a new process: import,
+model and index load, one answer)."""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from assistant.service import Assistant
+from evals.gold import load_questions
+from ingest.settings import Settings
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def run(cold_runs: int = 3) -> dict[str, object]:
+    settings = Settings()
+    questions = [q.question for q in load_questions()]
+    assistant = Assistant(settings)
+    assistant.ask(questions[0])  # warm: models, index, sentence vectors
+    retrieve_ms, ask_ms = [], []
+    for question in questions:
+        start = time.perf_counter()
+        assistant.retrieve(question, k=10)
+        retrieve_ms.append((time.perf_counter() - start) * 1000)
+        start = time.perf_counter()
+        assistant.ask(question)
+        ask_ms.append((time.perf_counter() - start) * 1000)
+    lotse = Path(sys.executable).with_name("lotse")
+    cold = []
+    for _ in range(cold_runs):
+        start = time.perf_counter()
+        subprocess.run(
+            [str(lotse), "ask", "--json", questions[1]], check=True, capture_output=True, env=dict(os.environ)
+        )
+        cold.append(time.perf_counter() - start)
+    return {
+        "questions": len(questions),
+        "retrieve_ms": {"p50": round(percentile(retrieve_ms, 0.5), 1), "p95": round(percentile(retrieve_ms, 0.95), 1)},
+        "ask_ms": {"p50": round(percentile(ask_ms, 0.5), 1), "p95": round(percentile(ask_ms, 0.95), 1)},
+        "cold_ask_s": {"median": round(statistics.median(cold), 2), "max": round(max(cold), 2)},
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(run(), indent=2))

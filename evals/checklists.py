@@ -1,0 +1,211 @@
+"""Checklist and claim metrics on the project's gold: extraction precision/recall per kind and
+claim accuracy per verdict class.
+
+Matching an extracted item to a gold item: same document, page within ±1, and the quotes overlap
+(one normalised quote contains the other, or the shorter one's tokens are at least half present
+in the longer one). A gold item marked ``duplicate_of`` repeats a statement made elsewhere: it
+does not count towards recall, but an extracted item that matches it is correct. Only documents
+with a gold file count.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from assistant.types import ChecklistItem
+from evals.gold import GOLD_DIR, normalise, token_recall, tokens
+from ingest.settings import Settings
+
+EXTRACTION_DIR = GOLD_DIR / "extraction"
+CLAIMS_PATH = GOLD_DIR / "claims.jsonl"
+PAGE_TOLERANCE = 1
+MIN_TOKEN_RECALL = 0.5
+VERDICTS = ("supported", "contradicted", "not_found")
+
+
+@dataclass(frozen=True)
+class GoldItem:
+    kind: str
+    doc: str
+    page: int
+    quote: str
+    duplicate: bool
+
+
+@dataclass(frozen=True)
+class GoldClaim:
+    id: str
+    claim: str
+    verdict: str
+    alteration: str
+
+
+@dataclass
+class KindScores:
+    kind: str
+    predicted: int = 0
+    correct: int = 0  # predicted items that match a gold item
+    gold: int = 0  # gold items that count for recall
+    found: int = 0  # of those, matched by a predicted item
+    per_doc: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
+
+    @property
+    def precision(self) -> float:
+        return self.correct / self.predicted if self.predicted else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.found / self.gold if self.gold else 0.0
+
+
+def load_gold_items(folder: Path = EXTRACTION_DIR) -> list[GoldItem]:
+    items = []
+    for path in sorted(folder.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                items.append(
+                    GoldItem(row["kind"], row["doc"], int(row["page"]), row["quote"], bool(row.get("duplicate_of")))
+                )
+    return items
+
+
+def load_gold_claims(path: Path = CLAIMS_PATH) -> list[GoldClaim]:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [GoldClaim(r["id"], r["claim"], r["verdict"], r.get("alteration", "")) for r in rows]
+
+
+def quotes_overlap(a: str, b: str) -> bool:
+    na, nb = normalise(a), normalise(b)
+    if not na or not nb:
+        return False
+    if na in nb or nb in na:
+        return True
+    shorter, longer = (a, b) if len(tokens(a)) <= len(tokens(b)) else (b, a)
+    return token_recall(shorter, longer) >= MIN_TOKEN_RECALL
+
+
+def matches(item: ChecklistItem, gold: GoldItem) -> bool:
+    return (
+        item.kind == gold.kind
+        and item.doc == gold.doc
+        and abs(item.page - gold.page) <= PAGE_TOLERANCE
+        and quotes_overlap(item.quote, gold.quote)
+    )
+
+
+def score_extraction(items: list[ChecklistItem], gold: list[GoldItem]) -> dict[str, KindScores]:
+    docs = {g.doc for g in gold}
+    result: dict[str, KindScores] = {}
+    for kind in ("indicator", "recommendation"):
+        scores = KindScores(kind)
+        for doc in sorted(docs):
+            predicted = [i for i in items if i.kind == kind and i.doc == doc]
+            wanted = [g for g in gold if g.kind == kind and g.doc == doc]
+            correct = sum(1 for i in predicted if any(matches(i, g) for g in wanted))
+            counted = [g for g in wanted if not g.duplicate]
+            found = sum(1 for g in counted if any(matches(i, g) for i in predicted))
+            scores.predicted += len(predicted)
+            scores.correct += correct
+            scores.gold += len(counted)
+            scores.found += found
+            scores.per_doc[doc] = (len(predicted), correct, len(counted), found)
+        result[kind] = scores
+    return result
+
+
+def score_claims(gold: list[GoldClaim], verdicts: Mapping[str, str]) -> dict[str, Any]:
+    per_class: dict[str, dict[str, int]] = {v: {"total": 0, "correct": 0} for v in VERDICTS}
+    confusion: dict[str, dict[str, int]] = {v: dict.fromkeys(VERDICTS, 0) for v in VERDICTS}
+    for claim in gold:
+        got = verdicts[claim.id]
+        per_class[claim.verdict]["total"] += 1
+        per_class[claim.verdict]["correct"] += int(got == claim.verdict)
+        confusion[claim.verdict][got] += 1
+    total = sum(c["total"] for c in per_class.values())
+    correct = sum(c["correct"] for c in per_class.values())
+    return {
+        "accuracy": correct / total if total else 0.0,
+        "per_class": {v: (c["correct"] / c["total"] if c["total"] else 0.0) for v, c in per_class.items()},
+        "counts": per_class,
+        "confusion": confusion,
+    }
+
+
+def run_checklist_eval(settings: Settings, log: Callable[[str], Any] = print) -> dict[str, Any]:
+    """Extraction precision/recall per kind and claim accuracy per verdict on the gold sets."""
+    from assistant.checklist import extract_items
+    from assistant.claims import check_claim
+
+    gold_items = load_gold_items()
+    log(f"Extraktion: {len({g.doc for g in gold_items})} Dokumente mit Gold-Liste …")
+    started = time.perf_counter()
+    items = extract_items(settings)
+    extraction_s = time.perf_counter() - started
+    extraction = score_extraction(items, gold_items)
+    claims = load_gold_claims()
+    log(f"Aussagen: {len(claims)} Gold-Aussagen werden geprüft …")
+    started = time.perf_counter()
+    verdicts = {c.id: check_claim(settings, c.claim).verdict for c in claims}
+    claims_s = time.perf_counter() - started
+    claim_scores = score_claims(claims, verdicts)
+    wrong = [
+        {"id": c.id, "claim": c.claim, "gold": c.verdict, "got": verdicts[c.id]}
+        for c in claims
+        if verdicts[c.id] != c.verdict
+    ]
+    return {
+        "extraction": {
+            kind: {
+                "precision": s.precision,
+                "recall": s.recall,
+                "predicted": s.predicted,
+                "correct": s.correct,
+                "gold": s.gold,
+                "found": s.found,
+                "per_doc": {d: dict(zip(("predicted", "correct", "gold", "found"), v)) for d, v in s.per_doc.items()},
+            }
+            for kind, s in extraction.items()
+        },
+        "extraction_seconds": extraction_s,
+        "items_total": len(items),
+        "claims": claim_scores | {"seconds": claims_s, "wrong": wrong},
+    }
+
+
+def print_checklist_report(console: Console, result: dict[str, Any]) -> None:
+    table = Table(title="Checklisten-Extraktion (Gold: 3 Dokumente)")
+    for column in ("Art", "Präzision", "Recall", "vorhergesagt", "korrekt", "Gold", "gefunden"):
+        table.add_column(column, justify="right" if column != "Art" else "left")
+    for kind, s in result["extraction"].items():
+        table.add_row(
+            kind,
+            f"{s['precision']:.2f}",
+            f"{s['recall']:.2f}",
+            str(s["predicted"]),
+            str(s["correct"]),
+            str(s["gold"]),
+            str(s["found"]),
+        )
+    console.print(table)
+    console.print(
+        f"Extraktion des ganzen Korpus: {result['extraction_seconds']:.1f} s, {result['items_total']} Einträge"
+    )
+    claims = result["claims"]
+    verdicts = Table(title="Aussagen prüfen")
+    verdicts.add_column("Urteil")
+    verdicts.add_column("Genauigkeit", justify="right")
+    verdicts.add_column("richtig / gesamt", justify="right")
+    for verdict in VERDICTS:
+        count = claims["counts"][verdict]
+        verdicts.add_row(verdict, f"{claims['per_class'][verdict]:.2f}", f"{count['correct']} / {count['total']}")
+    verdicts.add_row("[bold]gesamt[/bold]", f"[bold]{claims['accuracy']:.2f}[/bold]", "")
+    console.print(verdicts)

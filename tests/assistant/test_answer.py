@@ -1,0 +1,109 @@
+"""The extractive answerer: citations are data (verbatim, on the page where the sentence
+stands), every statement carries [n], abstention is a typed answer."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from assistant.answer import AnswerSettings, ExtractiveAnswerer, question_kind
+from assistant.library import open_library
+from assistant.retrieve import HybridRetriever
+from assistant.service import Assistant
+from assistant.types import NOT_IN_DOCUMENTS, Answer
+from ingest.settings import Settings
+from tests.helpers import TRENDATLAS
+
+
+def assert_well_cited(settings: Settings, answer: Answer) -> None:
+    library = open_library(settings)
+    assert answer.citations, answer
+    numbers = [int(n) for n in re.findall(r"\[(\d+)\]", answer.text)]
+    assert set(numbers) == {c.n for c in answer.citations}
+    assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
+    for line in filter(None, answer.text.split("\n")):
+        assert re.search(r"\[\d+\]$", line.strip()), f"statement without [n]: {line}"
+    for c in answer.citations:
+        page = library.page(c.doc, c.page)
+        assert page is not None and c.quote in page.text, c
+        assert c.chunk_id in library.chunks
+        chunk = library.chunks[c.chunk_id]
+        assert chunk.page_start <= c.page <= chunk.page_end
+
+
+def test_answer_cites_verbatim(fake_index: Settings) -> None:
+    answer = Assistant(fake_index).ask("Welche Rolle spielen Handwerkskammern in Clusterinitiativen?")
+    assert not answer.abstained
+    assert_well_cited(fake_index, answer)
+
+
+@pytest.mark.parametrize("style", ["default", "advisor", "manager", "evaluator"])
+def test_every_style_keeps_the_citation_rules(fake_index: Settings, style: str) -> None:
+    answer = Assistant(fake_index).ask("Welche Erfolgsfaktoren gibt es für Clustermanagement?", style=style)  # type: ignore[arg-type]
+    assert_well_cited(fake_index, answer)
+    if style == "evaluator":
+        assert all(line.startswith("„") for line in answer.text.split("\n"))
+    if style == "advisor":
+        assert len(answer.citations) <= 3
+
+
+def test_abstention_is_typed_and_has_no_sources(fake_index: Settings) -> None:
+    strict = fake_index.model_copy(update={"abstain_below": 99.0})
+    answer = ExtractiveAnswerer(HybridRetriever(settings=strict)).answer("Was kostet ein Cluster?")
+    assert answer.abstained
+    assert answer.citations == ()
+    assert answer.text.startswith(NOT_IN_DOCUMENTS)
+
+
+def test_question_kinds() -> None:
+    assert question_kind("Wie viele Mitarbeiter hat das Clustermanagement?") == (True, False)
+    assert question_kind("Welche Erfolgsfaktoren nennt die Studie?")[1]
+    assert question_kind("How many members does a cluster have?")[0]
+
+
+def test_near_duplicates_are_merged(fake_index: Settings) -> None:
+    config = AnswerSettings(max_list_items=8, relative_cutoff=0.0)
+    answerer = ExtractiveAnswerer(HybridRetriever(settings=fake_index), config)
+    answer = answerer.answer("Welche Ziele verfolgt die Clusterpolitik?")
+    quotes = [" ".join(c.quote.split()).lower() for c in answer.citations]
+    assert len(quotes) == len(set(quotes))
+
+
+@pytest.mark.slow
+def test_cited_page_is_where_the_sentence_stands(real_index: Settings) -> None:
+    """A sentence on the second page of a two-page chunk is cited with the second page."""
+    library = open_library(real_index)
+    table = library.sentences
+    chunk = next(
+        c
+        for c in library.chunks.values()
+        if c.page_end > c.page_start
+        and c.doc_id == TRENDATLAS
+        and any(
+            len(s.text) > 120 and s.page_no == c.page_end
+            for s in (table.items[r] for r in table.rows_in(c.doc_id, c.char_start, c.char_end))
+        )
+    )
+    sentence = next(
+        s
+        for s in (table.items[r] for r in table.rows_in(chunk.doc_id, chunk.char_start, chunk.char_end))
+        if len(s.text) > 120 and s.page_no == chunk.page_end
+    )
+    answer = Assistant(real_index).ask(sentence.text)
+    cited = [c for c in answer.citations if c.quote == sentence.text]
+    assert cited and cited[0].page == chunk.page_end != chunk.page_start
+
+
+@pytest.mark.slow
+def test_real_answer_for_advisor_question(real_index: Settings) -> None:
+    answer = Assistant(real_index).ask("Auf wie vielen Qualitätskriterien basiert die ECEI-Analyse?")
+    assert not answer.abstained
+    assert_well_cited(real_index, answer)
+    assert any(c.doc == TRENDATLAS and "31" in c.quote for c in answer.citations)
+
+
+@pytest.mark.slow
+def test_off_domain_question_abstains(real_index: Settings) -> None:
+    answer = Assistant(real_index).ask("Welche Zutaten braucht man für eine Pizza Margherita?")
+    assert answer.abstained and not answer.citations

@@ -1,0 +1,115 @@
+"""Claim checking: the comparison rules on their own, and verdicts on claims made from real
+sentences of the corpus (a number changed → contradicted, kept → supported, off-topic → not
+found), with evidence quoted verbatim from the cited page."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant import claim_rules as rules
+from assistant.claims import check_claim, expand
+from assistant.library import open_library
+from ingest.settings import Settings
+from tests.helpers import HANDWERK, STATUS_QUO, TRENDATLAS
+
+
+# --- rules ----------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("über 2,5 Stellen", [(2.5, "count")]),
+        ("über 13.000 Akteure", [(13000.0, "count")]),
+        ("employs 8.5 people", [(8.5, "count")]),
+        ("ca. 2,4 Mio. Euro", [(2_400_000.0, "count")]),
+        ("44,6 Prozent der Befragten", [(44.6, "percent")]),
+        ("rund 43 % gefördert", [(43.0, "percent")]),
+        ("in den 1980ern", [(1980.0, "year")]),
+        ("zwischen 2010/2011 und 2016/2017", [(2010.0, "year"), (2011.0, "year"), (2016.0, "year"), (2017.0, "year")]),
+        ("siehe Abbildung 14", []),
+    ],
+)
+def test_numbers(text: str, expected: list[tuple[float, str]]) -> None:
+    assert [(n.value, n.kind) for n in rules.numbers(text)] == expected
+
+
+def test_number_conflict_needs_another_number_of_the_same_kind() -> None:
+    evidence = "Im Durchschnitt verfügen die befragten Organisationen über 2,5 Stellen."
+    assert rules.number_conflict("Sie verfügen über 4,5 Stellen.", evidence) is not None
+    assert rules.number_conflict("Sie verfügen über 2,5 Stellen.", evidence) is None
+    assert rules.number_conflict("Im Jahr 2012 verfügen sie über 2,5 Stellen.", evidence) is None  # no year stated
+    assert rules.number_conflict("Sie erschien 2012.", "welche im Jahre 2008 erschien") is not None
+
+
+def test_negation_and_quantifiers() -> None:
+    assert rules.negated("Eine direkte Ansprache ist nicht möglich.")
+    assert not rules.negated("Sie entwickeln ein Geschäftsmodell, um nicht von Fördermitteln abhängig zu sein.")
+    assert not rules.negated("Das betrifft nicht nur Unternehmen, sondern auch Hochschulen.")
+    assert (
+        rules.quantifier_conflict("Nur wenige der 105 Initiativen wuchsen.", "alle 105 Initiativen wuchsen") is not None
+    )
+    assert (
+        rules.quantifier_conflict("Die meisten Mitglieder beteiligen sich.", "20 % der Mitglieder beteiligen sich")
+        is not None
+    )
+    assert rules.quantifier_conflict("Fast alle Befragten halfen.", "Nahezu alle Befragten halfen.") is None
+
+
+def test_actor_conflicts() -> None:
+    evidence = "in Großbritannien wurden in den 1980ern Entwicklungsagenturen eingeführt"
+    assert rules.actor_conflict("In Finnland wurden Entwicklungsagenturen eingeführt.", evidence) == (
+        "finnland",
+        "großbritannien",
+    )
+    assert rules.actor_conflict("In Großbritannien wurden Entwicklungsagenturen eingeführt.", evidence) is None
+    ministry = rules.actor_conflict(
+        "Das Programm ist eine Maßnahme des Bundesministeriums für Bildung und Forschung.",
+        "Das Programm ist die Maßnahme des Bundesministeriums für Wirtschaft und Energie.",
+    )
+    assert ministry is not None
+
+
+def test_abbreviations_are_spelled_out_for_retrieval() -> None:
+    assert "kleine und mittlere Unternehmen" in expand("Mehr KMU einbinden.")
+    assert expand("Mehr Betriebe einbinden.") == "Mehr Betriebe einbinden."
+
+
+# --- verdicts on the real corpus ------------------------------------------------------------------
+def _assert_verbatim(settings: Settings, verdict_evidence: tuple) -> None:  # type: ignore[type-arg]
+    library = open_library(settings)
+    for citation in verdict_evidence:
+        page = library.page(citation.doc, citation.page)
+        assert page is not None and citation.quote in page.text
+
+
+@pytest.mark.slow
+def test_real_sentences_kept_changed_and_unrelated(real_index: Settings) -> None:
+    kept = (
+        "Von den 105 Clusterinitiativen tragen sich insgesamt 17 vollständig über "
+        "privatwirtschaftliche Finanzierungsquellen."
+    )
+    changed = kept.replace("17", "45")
+    unrelated = "Die Clusterinitiativen betreiben eigene Quantencomputer für die Wettervorhersage."
+    supported = check_claim(real_index, kept)
+    assert supported.verdict == "supported", supported
+    assert supported.evidence and supported.evidence[0].doc == TRENDATLAS
+    assert any("17 vollständig" in c.quote for c in supported.evidence)
+    contradicted = check_claim(real_index, changed)
+    assert contradicted.verdict == "contradicted", contradicted
+    assert "45" in contradicted.reason and "17" in contradicted.reason
+    assert check_claim(real_index, unrelated).verdict == "not_found"
+    _assert_verbatim(real_index, supported.evidence + contradicted.evidence)
+
+
+@pytest.mark.slow
+def test_real_sentence_negated_and_actor_swapped(real_index: Settings) -> None:
+    negated = "Eine direkte Ansprache von Handwerksbetrieben durch das Clustermanagement ist problemlos möglich."
+    verdict = check_claim(real_index, negated)
+    assert verdict.verdict == "contradicted", verdict
+    assert verdict.evidence[0].doc == HANDWERK
+    swapped = (
+        "In Finnland wurde das Cluster Management in den 1980ern zur Aufgabe der Regionalen Entwicklungsagenturen."
+    )
+    actor = check_claim(real_index, swapped)
+    assert actor.verdict == "contradicted", actor
+    assert actor.evidence[0].doc == STATUS_QUO
+    _assert_verbatim(real_index, verdict.evidence + actor.evidence)

@@ -1,0 +1,111 @@
+"""The command-line contract of `lotse extract`, `lotse check` and `lotse checklist export`:
+exact JSON field sets, stdin batch mode in order, files that open, and exit code 2 with a
+sentence that says what to do."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from ingest.settings import Settings
+from tests.assistant.test_extract import SMALL_DOC, build_small_index
+from tests.helpers import LOTSE, lotse_env, run_lotse
+
+ITEM_BASE = {"id", "kind", "doc", "page", "quote", "title"}
+INDICATOR_FIELDS = ITEM_BASE | {"name", "definition", "value", "category"}
+RECOMMENDATION_FIELDS = ITEM_BASE | {"recommendation", "addressee", "type"}
+CITATION_FIELDS = {"n", "doc", "title", "page", "quote", "chunk_id"}
+
+
+@pytest.fixture(scope="module")
+def small_index(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return build_small_index(tmp_path_factory.mktemp("small-cli"))
+
+
+def _lines(stdout: str) -> list[dict[str, object]]:
+    return [json.loads(line) for line in stdout.splitlines() if line.strip()]
+
+
+def test_extract_json_fields_are_exact(small_index: Settings, tmp_path: Path) -> None:
+    result = run_lotse(["extract", "--json"], small_index.data_dir, tmp_path)
+    assert result.returncode == 0, result.stderr
+    rows = _lines(result.stdout)
+    assert {r["kind"] for r in rows} == {"indicator", "recommendation"}
+    for row in rows:
+        expected = INDICATOR_FIELDS if row["kind"] == "indicator" else RECOMMENDATION_FIELDS
+        assert set(row) == expected
+        assert row["doc"] == SMALL_DOC and isinstance(row["page"], int)
+    only = _lines(
+        run_lotse(
+            ["extract", "--json", "--kind", "recommendation", "--doc", SMALL_DOC], small_index.data_dir, tmp_path
+        ).stdout
+    )
+    assert only and all(r["kind"] == "recommendation" for r in only)
+    assert [r["id"] for r in only] == [r["id"] for r in rows if r["kind"] == "recommendation"]
+
+
+def test_check_reads_claims_from_stdin_in_order(small_index: Settings, tmp_path: Path) -> None:
+    claims = [
+        "Clustermanagements sollten Handwerksbetriebe über die Kammern ansprechen.",
+        "",
+        "Die Rücklaufquote lag bei 70 Prozent.",
+    ]
+    result = subprocess.run(
+        [str(LOTSE), "check", "--json"],
+        input="\n".join(claims) + "\n",
+        cwd=tmp_path,
+        env=lotse_env(small_index.data_dir),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    rows = _lines(result.stdout)
+    assert [r["claim"] for r in rows] == [c for c in claims if c]
+    for row in rows:
+        assert set(row) == {"claim", "verdict", "evidence"}
+        assert row["verdict"] in ("supported", "contradicted", "not_found")
+        for citation in row["evidence"]:  # type: ignore[attr-defined]
+            assert set(citation) == CITATION_FIELDS
+
+
+def test_checklist_export_writes_files(small_index: Settings, tmp_path: Path) -> None:
+    target = tmp_path / "liste.xlsx"
+    result = run_lotse(
+        ["checklist", "export", "--format", "xlsx", "--output", str(target)], small_index.data_dir, tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    sheet = load_workbook(target).active
+    assert sheet is not None
+    values = [row for row in sheet.iter_rows(values_only=True)]
+    assert values[0][3] == "Quelle" and str(values[1][3]).startswith("Quelle: Empfehlungen für Cluster, S. ")
+    markdown = run_lotse(
+        ["checklist", "export", "--format", "md", "--kind", "indicator"], small_index.data_dir, tmp_path
+    )
+    assert markdown.returncode == 0, markdown.stderr
+    assert "| Quelle: Empfehlungen für Cluster, S. " in markdown.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["extract", "--json", "--doc", "fehlt.pdf"], "lotse docs"),
+        (["extract", "--json", "--kind", "massnahme"], "indicator, recommendation"),
+        (["checklist", "export", "--format", "pdf"], "csv, md, xlsx"),
+    ],
+)
+def test_errors_exit_2_with_advice(small_index: Settings, tmp_path: Path, args: list[str], says: str) -> None:
+    result = run_lotse(args, small_index.data_dir, tmp_path)
+    assert result.returncode == 2
+    assert says in " ".join(result.stderr.split())
+    assert result.stdout == ""
+
+
+def test_check_on_an_empty_index_says_what_to_do(tmp_path: Path) -> None:
+    result = run_lotse(["check", "--json", "Cluster helfen Betrieben."], tmp_path / "leer", tmp_path)
+    assert result.returncode == 2
+    assert "lotse ingest" in " ".join(result.stderr.split())

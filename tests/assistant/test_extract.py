@@ -1,0 +1,231 @@
+"""Rule-based extraction: units keep verbatim offsets, cue rules read German correctly, repeats
+and translations fold, ids are content-derived — on a generated report and on the real corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.extract import document_units, extract_document
+from assistant.extract.merge import item_id, language, merge_repeats
+from assistant.extract.patterns import cue_matcher
+from assistant.extract.recommendations import addressee_of, classify
+from assistant.extract.units import Unit, build_units
+from assistant.library import Library
+from ingest.settings import Settings
+from ingest.types import Page, Sentence
+from tests.data.pdfgen import write_text_pdf
+from tests.helpers import CORONA, STATUS_QUO, TRENDATLAS, make_settings
+
+SMALL_DOC = "empfehlungen.pdf"
+SMALL_PAGES = [
+    [
+        "4.2. Handlungsempfehlungen für Clustermanager",
+        "Clustermanagements sollten Handwerksbetriebe über die Kammern und Innungen ansprechen.",
+        "Es ist wichtig, frühzeitig personelle Nachfolgeregelungen zu implementieren.",
+        "Die Rücklaufquote lag bei 40 Prozent; insgesamt antworteten 120 Betriebe auf die Befragung.",
+        "Im Durchschnitt verfügen die Clusterinitiativen über vier Vollzeitstellen im Management.",
+    ],
+    [
+        "Für Clusterförderung",
+        "• Institutionelle Förderung krisenfest ausrichten",
+        "• Neue Akteure in die Clusterarbeit integrieren",
+        "Kategorie Indikatoren",
+        "• Anzahl der Clusterakteure",
+        "• Anteil der privatwirtschaftlichen Finanzierung am Gesamtbudget",
+    ],
+]
+
+
+def build_small_index(folder: Path, pages: list[list[str]] = SMALL_PAGES) -> Settings:
+    """A generated two-page report with recommendations and indicators, ingested with the fake
+    embedder (extraction never embeds, so the fake is enough)."""
+    from ingest.pipeline import ingest_paths
+
+    pdf = write_text_pdf(folder / "corpus" / SMALL_DOC, pages, title="Empfehlungen für Cluster")
+    settings = make_settings(folder / "data")
+    report = ingest_paths([pdf.parent], settings)
+    assert report.ok, report.outcomes
+    return settings
+
+
+@pytest.fixture(scope="module")
+def small_index(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return build_small_index(tmp_path_factory.mktemp("small-extract"))
+
+
+def _library(settings: Settings) -> Library:
+    return Library(settings)  # a private instance: tests must not share a cached library
+
+
+# --- units ---------------------------------------------------------------------------------------
+def _sentences(doc: str, page_texts: list[str]) -> tuple[list[tuple[int, Sentence]], dict[int, Page]]:
+    """One sentence per line, with document offsets as the ingest step stores them."""
+    pages = {n: Page(doc, n, text) for n, text in enumerate(page_texts, start=1)}
+    rows: list[tuple[int, Sentence]] = []
+    cursor = 0
+    for number, text in enumerate(page_texts, start=1):
+        offset = 0
+        for line in text.split("\n"):
+            rows.append(
+                (len(rows), Sentence(doc, len(rows), number, cursor + offset, cursor + offset + len(line), line))
+            )
+            offset += len(line) + 1
+        cursor += len(text) + 1
+    return rows, pages
+
+
+def test_flattened_bullets_become_verbatim_units_with_their_label() -> None:
+    page = (
+        "Einleitung zur Tabelle.\n"
+        "Für Clustermanagements w Agiles Clustermanagement gestalten w Inhaltliche Themen an neue Situation anpassen\n"
+        "w Digitale Tools erschließen Für Cluster-Förderung\n"
+        "w An Umsetzung neuer Management-Anforderungen anpassen\n"
+        "w Neue Akteure integrieren"
+    )
+    rows, pages = _sentences("t.pdf", [page])
+    units = build_units("t.pdf", rows, pages)
+    texts = [u.text for u in units if u.bullet]
+    assert texts == [
+        "Agiles Clustermanagement gestalten",
+        "Inhaltliche Themen an neue Situation anpassen",
+        "Digitale Tools erschließen",
+        "An Umsetzung neuer Management-Anforderungen anpassen",
+        "Neue Akteure integrieren",
+    ]
+    for unit in units:
+        assert pages[unit.page].text[unit.start : unit.end] == unit.text
+    leads = {u.text: u.lead for u in units if u.bullet}
+    assert leads["Agiles Clustermanagement gestalten"] == "Für Clustermanagements"
+    assert leads["Neue Akteure integrieren"] == "Für Cluster-Förderung"
+
+
+def test_numbered_list_items_are_not_taken_for_headings() -> None:
+    page = (
+        "Es gab Handlungsbedarfe in drei Bereichen:\n1. Leistungserbringung im Markt sicherstellen\n"
+        "2. Prozesse an die veränderten Bedingungen anpassen\n3. Unternehmen strategisch neu ausrichten"
+    )
+    rows, pages = _sentences("t.pdf", [page])
+    units = build_units("t.pdf", rows, pages)
+    enumerated = [u for u in units if u.enumerated]
+    assert len(enumerated) == 3
+    assert all(u.lead == "Es gab Handlungsbedarfe in drei Bereichen:" for u in enumerated)
+
+
+# --- cue rules -----------------------------------------------------------------------------------
+def _unit(text: str, *, lead: str = "", heading: str = "", bullet: bool = False) -> Unit:
+    return Unit("t.pdf", 1, 0, len(text), text, (0,), heading=heading, lead=lead, bullet=bullet)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Das impliziert, dass zahlreiche Clusterinitiativen ihren Anteil an KMU erhöhen sollten.", "recommendation"),
+        ("Darum ist es wichtig, frühzeitig Nachfolgeregelungen zu implementieren.", "recommendation"),
+        (
+            "Entsprechend sind das Clusterverständnis und die Clusteridentität jeweils neu zu bestimmen.",
+            "recommendation",
+        ),
+        (
+            "Ein wesentlicher Erfolgsfaktor war die konstante politische Unterstützung auf Landesebene.",
+            "success_factor",
+        ),
+        ("Die Rücklaufquote lag bei 40 Prozent.", None),
+        ("Hinsichtlich der Kategorie „Struktur“ ist zu konstatieren, dass die Werte gut sind.", None),
+        ("Auch hier sollten die Teilnehmer:innen die Items den Optionen „ja“ oder „nein“ zuordnen.", None),
+        ("Während manche Unternehmen in Kurzarbeit gehen müssen, wird anderswo gesucht.", None),
+    ],
+)
+def test_recommendation_cues(text: str, expected: str | None) -> None:
+    hit = classify(_unit(text), cue_matcher().hits([text])[0])
+    assert (hit.type if hit else None) == expected
+
+
+def test_instruction_items_count_only_under_a_lead_that_asks_for_something() -> None:
+    text = "Neue Akteure integrieren"
+    hits = cue_matcher().hits([text])[0]
+    advised = classify(_unit(text, lead="Für Clusterförderung", heading="Implikationen", bullet=True), hits)
+    reported = classify(_unit(text, lead="Zunächst wurde Folgendes umgesetzt:", bullet=True), hits)
+    assert advised is not None and advised.type == "recommendation"
+    assert reported is None
+
+
+def test_addressee_comes_from_the_label_before_the_sentence() -> None:
+    assert addressee_of(_unit("Budgetierung flexibel anpassen", lead="Für Clusterförderung")) == "Politik/Förderer"
+    assert addressee_of(_unit("Die Handwerkskammern sollten Betriebe informieren.")) == (
+        "Handwerksorganisationen/Kammern"
+    )
+    assert addressee_of(_unit("Man sollte mehr miteinander reden.")) == "allgemein"
+
+
+# --- merging and ids -----------------------------------------------------------------------------
+def test_english_twin_and_repeat_fold_into_the_first_german_unit() -> None:
+    german = _unit("Cluster stärken die Innovationskraft der Unternehmen in der Region.")
+    repeat = Unit("t.pdf", 2, 0, 10, german.text, (1,))
+    english = Unit("t.pdf", 3, 0, 10, "Clusters strengthen the innovative power of the companies in the region.", (2,))
+    other = Unit("t.pdf", 4, 0, 10, "Die Förderquote sank von 43 auf 35 Prozent.", (3,))
+    vectors = np.array([[1.0, 0.0], [1.0, 0.0], [0.96, 0.28], [0.0, 1.0]], dtype=np.float32)
+    keep = merge_repeats([english, german, repeat, other], vectors, [True] * 4)
+    assert [u.page for u in [[english, german, repeat, other][i] for i in keep]] == [1, 4]
+    assert language(english.text) == "en" and language(german.text) == "de"
+
+
+def test_item_ids_depend_on_content_not_on_run() -> None:
+    a = item_id("d.pdf", "recommendation", 3, "Neue Akteure  integrieren.")
+    assert a == item_id("d.pdf", "recommendation", 3, "Neue Akteure integrieren")
+    assert a != item_id("d.pdf", "recommendation", 4, "Neue Akteure integrieren")
+    assert a != item_id("d.pdf", "indicator", 3, "Neue Akteure integrieren")
+
+
+# --- a generated report -------------------------------------------------------------------------
+def test_small_report_yields_expected_items_with_verbatim_quotes(small_index: Settings) -> None:
+    library = _library(small_index)
+    items = extract_document(library, SMALL_DOC)
+    recommendations = {i.quote: i for i in items if i.kind == "recommendation"}
+    indicators = {i.quote: i for i in items if i.kind == "indicator"}
+    assert "Institutionelle Förderung krisenfest ausrichten" in recommendations
+    assert recommendations["Institutionelle Förderung krisenfest ausrichten"].fields["addressee"] == "Politik/Förderer"
+    assert any(q.startswith("Clustermanagements sollten Handwerksbetriebe") for q in recommendations)
+    assert "Anzahl der Clusterakteure" in indicators
+    rate = next(i for q, i in indicators.items() if q.startswith("Die Rücklaufquote"))
+    assert "40 Prozent" in rate.fields["value"]
+    for item in items:
+        page = library.page(SMALL_DOC, item.page)
+        assert page is not None and item.quote in page.text
+        assert item.title == "Empfehlungen für Cluster"
+
+
+def test_ids_survive_a_fresh_ingest_of_the_same_file(small_index: Settings, tmp_path: Path) -> None:
+    first = {i.id for i in extract_document(_library(small_index), SMALL_DOC)}
+    again = build_small_index(tmp_path)
+    second = {i.id for i in extract_document(_library(again), SMALL_DOC)}
+    assert first and first == second
+
+
+# --- the real corpus (fake embedder: extraction reads stored text only) ---------------------------
+@pytest.mark.slow
+def test_corpus_items_quote_their_pages_and_are_stable(fake_index: Settings) -> None:
+    library = _library(fake_index)
+    for doc in (STATUS_QUO, TRENDATLAS, CORONA):
+        items = extract_document(library, doc)
+        assert items, doc
+        assert len({i.id for i in items}) == len(items), doc
+        assert [i.id for i in extract_document(library, doc)] == [i.id for i in items]
+        for item in items:
+            page = library.page(doc, item.page)
+            assert page is not None and item.quote in page.text, (doc, item.page, item.quote)
+    atlas = {i.quote for i in extract_document(library, TRENDATLAS) if i.kind == "indicator"}
+    assert "Finanzielles Controlling" in atlas  # an item of the flattened indicator table
+    status = [i for i in extract_document(library, STATUS_QUO) if i.kind == "recommendation"]
+    assert any("Balanced Scorecard" in i.quote for i in status)
+
+
+@pytest.mark.slow
+def test_corpus_units_are_verbatim(fake_index: Settings) -> None:
+    library = _library(fake_index)
+    for doc in library.documents:
+        for unit in document_units(library, doc):
+            page = library.page(doc, unit.page)
+            assert page is not None and page.text[unit.start : unit.end] == unit.text

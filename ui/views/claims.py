@@ -1,0 +1,97 @@
+"""Aussage prüfen: a claim in, a verdict badge and the deciding quotes out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from time import perf_counter
+
+import streamlit as st
+
+from assistant.types import Verdict
+from ingest.errors import LotseError
+from ingest.settings import Settings
+from ui.resources import assistant_or_stop
+from ui.widgets import md_escape, render_citations, verdict_badge
+
+RESULT = "claim_result"
+EXAMPLES = (
+    "Auf der Clusterplattform Deutschland sind nahezu 480 Clusterinitiativen erfasst.",
+    "Clusterinitiativen finanzieren sich ausschließlich über Fördermittel.",
+    "Handwerksbetriebe sind in Clusterinitiativen stark vertreten.",
+)
+EXPLAIN = {
+    "supported": "Die Dokumente stützen die Aussage.",
+    "contradicted": "Die Dokumente sagen etwas anderes.",
+    "not_found": "Dazu steht in den eingelesenen Dokumenten nichts Belastbares.",
+}
+
+
+def load_checker() -> Callable[[Settings, str], Verdict] | None:
+    try:
+        from assistant.claims import check_claim
+    except ImportError:
+        return None
+    return check_claim
+
+
+def _use_example() -> None:
+    example = st.session_state.get("claim_example")
+    if example:
+        st.session_state["claim_text"] = example
+    st.session_state["claim_example"] = None
+
+
+def show_verdict(verdict: Verdict, seconds: float) -> None:
+    assistant = assistant_or_stop()
+    with st.container(border=True):
+        st.markdown(f"**Aussage:** {md_escape(verdict.claim)}")
+        verdict_badge(verdict)
+        st.markdown(EXPLAIN.get(verdict.verdict, ""))
+        if verdict.reason:
+            st.caption(f"Begründung: {verdict.reason}")
+        st.caption(f"Geprüft in {seconds:.1f} s".replace(".", ","))
+        if verdict.evidence:
+            render_citations(assistant, verdict.evidence, key_prefix="claim")
+        elif verdict.verdict != "not_found":
+            st.caption("Keine Belegstellen zurückgegeben.")
+
+
+def main() -> None:
+    st.title("Aussage prüfen")
+    st.caption("Eine Aussage eingeben – Clusterlotse sucht die Stellen, die sie belegen oder widerlegen.")
+    assistant = assistant_or_stop()
+    check_claim = load_checker()
+    if check_claim is None:
+        st.info(
+            "Die Prüfung von Aussagen ist in dieser Installation noch nicht verfügbar (Modul assistant.claims fehlt)."
+        )
+        return
+    st.pills("Beispiele", EXAMPLES, key="claim_example", on_change=_use_example)
+    claim = st.text_area(
+        "Aussage",
+        key="claim_text",
+        height=100,
+        placeholder="z. B. „Die meisten Clusterinitiativen finanzieren sich über Mitgliedsbeiträge.“",
+    )
+    if st.button("Prüfen", type="primary", icon=":material/fact_check:", disabled=not assistant.library.documents):
+        text = (claim or "").strip()
+        if not text:
+            st.warning("Bitte zuerst eine Aussage eingeben.")
+        else:
+            with st.spinner("Prüfe die Aussage an den Dokumenten …"):
+                start = perf_counter()
+                try:
+                    verdict = check_claim(assistant.settings, text)
+                except LotseError as exc:
+                    st.error(str(exc))
+                    return
+                except NotImplementedError:
+                    st.info("Die Prüfung von Aussagen ist in dieser Installation noch nicht fertig.")
+                    return
+                st.session_state[RESULT] = (verdict, perf_counter() - start)
+    result = st.session_state.get(RESULT)
+    if result:
+        show_verdict(*result)
+
+
+main()
