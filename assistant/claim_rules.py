@@ -118,9 +118,9 @@ def number_conflict(claim: str, evidence: str) -> tuple[Number, Number] | None:
     for c in claimed:
         if any(same_number(c, e) for e in stated) or (c.kind == "count" and c.value < 2):
             continue
-        for e in stated:
-            if e.kind == c.kind and not any(same_number(e, x) for x in claimed):
-                return c, e
+        others = [e for e in stated if e.kind == c.kind and not any(same_number(e, x) for x in claimed)]
+        if others:  # name the stated number that most likely is the altered one: the closest
+            return c, min(others, key=lambda e: abs(e.value - c.value))
     return None
 
 

@@ -28,7 +28,7 @@ from assistant.library import Library, open_library
 from assistant.retrieve import HybridRetriever
 from assistant.types import Citation, Verdict
 from ingest.embed import LotseEmbeddings
-from ingest.lexical import _GENDER, _TOKEN, analyse, stem, stop_words
+from ingest.lexical import analyse, stem, stop_words
 from ingest.settings import Settings
 
 PASSAGES = 8
@@ -62,6 +62,8 @@ ABBREVIATIONS = {
     "FuE": "Forschung und Entwicklung",
     "F&E": "Forschung und Entwicklung",
 }
+_WORD = re.compile(r"[^\W_]+(?:[:*][^\W_]*innen)?")
+_GENDER_SUFFIX = re.compile(r"[:*](?:innen|in)$")
 _QUESTION = re.compile(r"\bdie Frage,? ob\b|\?\s*$")
 _ANSWER_NO = re.compile(r"\b(?:verneint|nein|keine?n? Korrelation|nicht der Fall)\b", re.I)
 _ANSWER_YES = re.compile(r"\b(?:bejaht|bestätigt|ja,)\b", re.I)
@@ -282,8 +284,8 @@ def unknown_terms(library: Library, claim: str) -> list[str]:
         return []
     stops = stop_words()
     missing = []
-    for index, match in enumerate(_TOKEN.finditer(claim)):
-        token = _GENDER.sub("", match.group(0))
+    for index, match in enumerate(_WORD.finditer(claim)):
+        token = _GENDER_SUFFIX.sub("", match.group(0))
         lower = token.lower()
         if index == 0 or not token[:1].isupper() or lower in stops or len(lower) < 4 or any(c.isdigit() for c in lower):
             continue

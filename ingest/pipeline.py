@@ -28,6 +28,18 @@ from ingest.settings import Settings
 from ingest.store import VectorStore
 from ingest.types import Chunk, FileOutcome, IngestReport
 
+# Bump when reading, cleaning or chunking changes the stored text: documents indexed by an older
+# pipeline are then re-processed although their file is unchanged (the embedding cache keeps
+# that cheap: only texts that really changed are embedded again).
+PIPELINE_VERSION = "3"
+
+
+def pipeline_signature(settings: Settings) -> str:
+    return (
+        f"{PIPELINE_VERSION}|{settings.chunk_target_chars}|{settings.chunk_max_chars}|"
+        f"{settings.chunk_overlap_sentences}"
+    )
+
 
 @dataclass(frozen=True)
 class ProgressEvent:
@@ -140,7 +152,8 @@ class Indexer:
         start = time.perf_counter()
         try:
             previous = self.catalog.document(doc)
-            if path.is_file() and previous and not force:
+            current = self.catalog.get_meta(f"pipeline:{doc}") == pipeline_signature(self.settings)
+            if path.is_file() and previous and current and not force:
                 if file_sha256(path) == previous.sha256:
                     self._timed("hash", start)
                     return FileOutcome(doc, "unchanged", pages=previous.pages, chunks=previous.chunks)
@@ -167,6 +180,7 @@ class Indexer:
         old_ids = self.catalog.chunk_ids(doc)
         self.store.upsert([c.id for c in chunks], vectors, [self._metadata(c) for c in chunks])
         self.catalog.replace_document(clean, chunks, terms, sentences)
+        self.catalog.set_meta(f"pipeline:{doc}", pipeline_signature(self.settings))
         stale = sorted(old_ids - {c.id for c in chunks})
         if stale:
             self.store.delete(stale)

@@ -21,9 +21,8 @@ Box = tuple[float, float, float, float]  # left, bottom, right, top in PDF point
 _PIECE = 16  # letters per piece when the quote is not found in one go
 _MAX_RUN = 4  # extra letters between two pieces that still count as one run (footnote marks)
 _MAX_GAP = 600  # letters the PDF may put between two pieces of one quote (a footnote block)
-_CONTEXT_X = 40.0  # points of page shown left and right of the marked lines
-_CONTEXT_Y = 110.0  # points shown above and below them
-_MIN_SHARE = 0.6  # the excerpt is at least this share of the page wide
+_CONTEXT_Y = 110.0  # points of page shown above and below the marked lines
+_MARGIN = 12.0  # points shown left and right of the column's lines
 _MARK_FILL = (255, 212, 0, 90)
 _MARK_EDGE = (214, 140, 0, 220)
 
@@ -134,7 +133,8 @@ def render_marked_page(pdf_path: Path | str, page_no: int, quote: str, *, scale:
     try:
         page = pdf[page_no - 1]
         image = page.render(scale=scale).to_pil().convert("RGBA")
-        boxes = quote_boxes(page.get_textpage(), quote) if page.get_rotation() == 0 else []
+        textpage = page.get_textpage()
+        boxes = quote_boxes(textpage, quote) if page.get_rotation() == 0 else []
         left, _, _, top = page.get_cropbox()
         overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
         draw = ImageDraw.Draw(overlay)
@@ -152,7 +152,12 @@ def render_marked_page(pdf_path: Path | str, page_no: int, quote: str, *, scale:
                 width=2,
             )
         out = Image.alpha_composite(image, overlay).convert("RGB")
-        excerpt = out.crop(_excerpt_box(boxes, left, top, scale, out.size)) if boxes else out
+        excerpt = out
+        if boxes:
+            x0, y0, x1, y1 = excerpt_region(textpage, boxes)
+            pixels = ((x0 - left) * scale, (top - y1) * scale, (x1 - left) * scale, (top - y0) * scale)
+            a, b, c, d = (int(v) for v in pixels)
+            excerpt = out.crop((max(0, a), max(0, b), min(out.width, c), min(out.height, d)))
         return RenderedPage(
             png=_png(out), excerpt=_png(excerpt), marked=bool(boxes), width=out.width, height=out.height
         )
@@ -160,27 +165,19 @@ def render_marked_page(pdf_path: Path | str, page_no: int, quote: str, *, scale:
         pdf.close()
 
 
-def _excerpt_box(
-    boxes: list[Box], left: float, top: float, scale: float, size: tuple[int, int]
-) -> tuple[int, int, int, int]:
-    """Pixel box around the marks: the column they stand in, plus context above and below, so the
-    excerpt is readable at the width of half a screen."""
-    width, height = size
-    x0 = (min(b[0] for b in boxes) - left - _CONTEXT_X) * scale
-    x1 = (max(b[2] for b in boxes) - left + _CONTEXT_X) * scale
-    y0 = (top - max(b[3] for b in boxes) - _CONTEXT_Y) * scale
-    y1 = (top - min(b[1] for b in boxes) + _CONTEXT_Y) * scale
-    x0, x1 = _at_least(x0, x1, _MIN_SHARE * width, width)  # a short quote still shows its lines
-    return int(x0), max(0, int(y0)), int(x1), min(height, int(y1))
-
-
-def _at_least(start: float, end: float, span: float, limit: int) -> tuple[float, float]:
-    """Widen ``[start, end)`` around its middle to ``span``, kept inside ``[0, limit)``."""
-    if end - start < span:
-        middle = (start + end) / 2
-        start, end = middle - span / 2, middle + span / 2
-    shift = max(0.0, -start) - max(0.0, end - limit)
-    return max(0.0, start + shift), min(float(limit), end + shift)
+def excerpt_region(textpage: pdfium.PdfTextPage, boxes: list[Box]) -> Box:
+    """The part of the page (PDF points) to show around the marks: some lines above and below,
+    as wide as the text lines of the column the quote stands in (no line cut in the middle)."""
+    bottom, top = min(b[1] for b in boxes), max(b[3] for b in boxes)
+    left, right = min(b[0] for b in boxes), max(b[2] for b in boxes)
+    band_bottom, band_top = bottom - _CONTEXT_Y, top + _CONTEXT_Y
+    quote_left, quote_right = left, right
+    for i in range(textpage.count_rects(0, -1)):
+        x0, y0, x1, y1 = textpage.get_rect(i)
+        if y0 >= band_bottom and y1 <= band_top and x0 < quote_right and x1 > quote_left:  # a line of the column
+            left, right = min(left, x0), max(right, x1)
+            bottom, top = min(bottom, y0), max(top, y1)  # the edges follow whole lines
+    return left - _MARGIN, bottom - _MARGIN / 2, right + _MARGIN, top + _MARGIN / 2
 
 
 def _png(image: Image.Image) -> bytes:

@@ -113,3 +113,34 @@ def test_real_sentence_negated_and_actor_swapped(real_index: Settings) -> None:
     assert actor.verdict == "contradicted", actor
     assert actor.evidence[0].doc == STATUS_QUO
     _assert_verbatim(real_index, verdict.evidence + actor.evidence)
+
+
+# --- the optional LLM backend ---------------------------------------------------------------------
+class _FakeStructured:
+    def __init__(self, result: object) -> None:
+        self.result = result
+
+    def invoke(self, prompt: str) -> object:
+        return self.result
+
+
+def test_llm_verdict_cites_stored_sentences_or_falls_back(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assistant.extract import llm_extract
+    from tests.assistant.test_extract import build_small_index
+
+    settings = build_small_index(tmp_path_factory.mktemp("claims-llm")).model_copy(
+        update={"llm_base_url": "http://127.0.0.1:9/v1", "llm_model": "test"}
+    )
+    claim = "Die Rücklaufquote lag bei 40 Prozent."
+    said = llm_extract.LlmVerdict(verdict="supported", evidence=[1], reason="Beleg 1 nennt 40 Prozent.")
+    monkeypatch.setattr(llm_extract, "structured_model", lambda s, schema: _FakeStructured(said))
+    verdict = check_claim(settings, claim)
+    assert verdict.verdict == "supported" and verdict.reason == "Beleg 1 nennt 40 Prozent."
+    assert verdict.evidence
+    _assert_verbatim(settings, verdict.evidence)
+
+    unsupported = llm_extract.LlmVerdict(verdict="contradicted", evidence=[], reason="ohne Beleg")
+    monkeypatch.setattr(llm_extract, "structured_model", lambda s, schema: _FakeStructured(unsupported))
+    assert check_claim(settings, claim).reason != "ohne Beleg"  # no deciding sentence: the rules decide

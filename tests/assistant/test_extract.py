@@ -229,3 +229,47 @@ def test_corpus_units_are_verbatim(fake_index: Settings) -> None:
         for unit in document_units(library, doc):
             page = library.page(doc, unit.page)
             assert page is not None and page.text[unit.start : unit.end] == unit.text
+
+
+# --- the optional LLM backend ---------------------------------------------------------------------
+class _FakeStructured:
+    """Stands in for ChatOpenAI(...).with_structured_output(LlmItems)."""
+
+    def __init__(self, result: object) -> None:
+        self.result = result
+
+    def invoke(self, prompt: str) -> object:
+        if isinstance(self.result, Exception):
+            raise self.result
+        return self.result
+
+
+def test_llm_items_must_quote_their_page_verbatim(
+    small_index: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from assistant import checklist
+    from assistant.extract import llm_extract
+
+    llm = small_index.model_copy(update={"llm_base_url": "http://127.0.0.1:9/v1", "llm_model": "test"})
+    answer = llm_extract.LlmItems(
+        items=[
+            llm_extract.LlmItem(kind="recommendation", page=1, quote="Es ist wichtig,  frühzeitig personelle"),
+            llm_extract.LlmItem(kind="recommendation", page=1, quote="Cluster sollten Quantencomputer kaufen."),
+            llm_extract.LlmItem(kind="indicator", page=2, quote="Die Rücklaufquote lag bei 40 Prozent."),
+            llm_extract.LlmItem(kind="indicator", page=1, quote="Die Rücklaufquote lag bei 40 Prozent", name="Quote"),
+        ]
+    )
+    monkeypatch.setattr(llm_extract, "structured_model", lambda settings, schema: _FakeStructured(answer))
+    items = checklist.extract_items(llm, doc=SMALL_DOC)
+    assert [(i.kind, i.page, i.quote) for i in items] == [
+        ("recommendation", 1, "Es ist wichtig, frühzeitig personelle"),  # the page's own spacing
+        ("indicator", 1, "Die Rücklaufquote lag bei 40 Prozent"),
+    ]
+    assert items[0].fields["recommendation"] == "Es ist wichtig, frühzeitig personelle"
+
+    monkeypatch.setattr(
+        llm_extract, "structured_model", lambda settings, schema: _FakeStructured(ConnectionError("down"))
+    )
+    fresh = small_index.model_copy(update={"llm_base_url": "http://127.0.0.1:9/v1", "llm_model": "anderes"})
+    fallback = checklist.extract_items(fresh, doc=SMALL_DOC)
+    assert [i.id for i in fallback] == [i.id for i in extract_document(_library(small_index), SMALL_DOC)]

@@ -386,3 +386,19 @@ def test_real_corpus_end_to_end(real_index: Settings) -> None:
 def test_settings_never_point_at_the_project_data_folder(tmp_path: Path) -> None:
     with pytest.raises(AssertionError, match="project's data folder"):
         make_settings(CORPUS_DIR.parent / "data")
+
+
+def test_older_pipeline_reprocesses_unchanged_files_from_the_cache(tmp_path: Path) -> None:
+    """A cleaner/chunker change (new pipeline signature) re-processes unchanged files, but the
+    embedding cache means unchanged texts are not embedded again."""
+    settings = make_settings(tmp_path / "data")
+    ingest_paths([CORPUS_DIR / STATUS_QUO], settings)
+    catalog = Catalog(settings.catalog_path)
+    catalog.set_meta(f"pipeline:{STATUS_QUO}", "0|old")
+    catalog.close()
+    counting = CountingEmbeddings()
+    report = ingest_paths([CORPUS_DIR / STATUS_QUO], settings, embedder=counting)
+    assert statuses(report) == {STATUS_QUO: "replaced"}
+    assert counting.calls == 0
+    again = ingest_paths([CORPUS_DIR / STATUS_QUO], settings, embedder=counting)
+    assert statuses(again) == {STATUS_QUO: "unchanged"}
