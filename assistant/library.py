@@ -71,6 +71,16 @@ class Library:
         ]
 
     @cached_property
+    def chunk_row_segments(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(flat sentence rows, segment starts, has-sentences mask) for a vectorised per-chunk max."""
+        rows = self.chunk_sentence_rows
+        present = np.array([len(r) > 0 for r in rows], dtype=bool)
+        kept = [r for r in rows if len(r)]
+        flat = np.concatenate(kept) if kept else np.zeros(0, dtype=np.int64)
+        starts = np.cumsum([0] + [len(r) for r in kept[:-1]]).astype(np.int64) if kept else np.zeros(0, np.int64)
+        return flat, starts, present
+
+    @cached_property
     def sentence_chunk_rows(self) -> list[list[int]]:
         """For each sentence row the chunk positions (in ``chunk_order``) that contain it."""
         result: list[list[int]] = [[] for _ in self.sentences.items]

@@ -89,9 +89,13 @@ class HybridRetriever(BaseRetriever):
 
     @staticmethod
     def _sentence_scores(library: Library, query_vector: np.ndarray) -> np.ndarray:
-        """Per chunk: the cosine of its best sentence."""
+        """Per chunk: the cosine of its best sentence (-1 for a chunk without sentences)."""
         sims = library.sentences.vectors @ query_vector
-        return np.array([float(sims[rows].max()) if len(rows) else -1.0 for rows in library.chunk_sentence_rows])
+        flat, starts, present = library.chunk_row_segments
+        best = np.full(len(present), -1.0, dtype=np.float32)
+        if len(flat):
+            best[present] = np.maximum.reduceat(sims[flat], starts)
+        return best
 
     def _fused(
         self,

@@ -134,10 +134,13 @@ def run_qa_eval(settings: Settings, *, baselines: bool = True, log: Callable[[st
         score_retrieval("hybrid (Clusterlotse)", answerable, via(HybridRetriever(settings=settings, mode="hybrid")))
     ]
     if baselines:
-        rows.append(score_retrieval("dense only", answerable, via(HybridRetriever(settings=settings, mode="dense"))))
-        rows.append(
-            score_retrieval("lexical only", answerable, via(HybridRetriever(settings=settings, mode="lexical")))
-        )
+        for mode, name in (
+            ("rrf", "RRF dense + lexical"),
+            ("dense", "dense only (Chroma)"),
+            ("lexical", "lexical only (BM25)"),
+            ("sentence", "best sentence only"),
+        ):
+            rows.append(score_retrieval(name, answerable, via(HybridRetriever(settings=settings, mode=mode))))  # type: ignore[arg-type]
         from evals.baselines import TutorialPipeline
 
         log("Baseline: LangChain-Tutorial-Pipeline wird aufgebaut …")
