@@ -3,6 +3,7 @@ the BM25 index over the stored lexical terms, and the sentence vectors."""
 
 from __future__ import annotations
 
+import bisect
 import threading
 from dataclasses import dataclass
 from functools import cached_property
@@ -27,8 +28,15 @@ class SentenceTable:
     by_doc: dict[str, tuple[int, int]]  # doc -> [first row, last row + 1)
 
     def rows_in(self, doc: str, start: int, end: int) -> list[int]:
+        """Rows of the sentences of ``doc`` that lie within [start, end). A document's sentences
+        are stored in text order, so a binary search finds the first one."""
         first, last = self.by_doc.get(doc, (0, 0))
-        return [i for i in range(first, last) if self.items[i].char_start >= start and self.items[i].char_end <= end]
+        row = bisect.bisect_left(self.items, start, lo=first, hi=last, key=lambda item: item.char_start)
+        rows = []
+        while row < last and self.items[row].char_end <= end:
+            rows.append(row)
+            row += 1
+        return rows
 
 
 class Library:
@@ -79,15 +87,6 @@ class Library:
         flat = np.concatenate(kept) if kept else np.zeros(0, dtype=np.int64)
         starts = np.cumsum([0] + [len(r) for r in kept[:-1]]).astype(np.int64) if kept else np.zeros(0, np.int64)
         return flat, starts, present
-
-    @cached_property
-    def sentence_chunk_rows(self) -> list[list[int]]:
-        """For each sentence row the chunk positions (in ``chunk_order``) that contain it."""
-        result: list[list[int]] = [[] for _ in self.sentences.items]
-        for position, rows in enumerate(self.chunk_sentence_rows):
-            for row in rows:
-                result[int(row)].append(position)
-        return result
 
     def require_documents(self) -> None:
         if not self.chunks:
