@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any, cast
 
 import numpy as np
 
@@ -27,7 +25,6 @@ from assistant.extract.units import heading_of
 from assistant.library import Library, open_library
 from assistant.retrieve import HybridRetriever
 from assistant.types import Citation, Verdict
-from ingest.embed import LotseEmbeddings
 from ingest.lexical import analyse, stem, stop_words
 from ingest.settings import Settings
 
@@ -98,71 +95,18 @@ def expand(claim: str) -> str:
     return f"{claim} ({'; '.join(extra)})" if extra else claim
 
 
-class _RememberingEmbedder:
-    """The library's embedder, remembering the last few query vectors: the retriever, the sentence
-    scorer and the checker all embed the same claim, and embedding is the slow step."""
-
-    def __init__(self, embedder: LotseEmbeddings) -> None:
-        self._embedder = embedder
-        self._memo: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def embed_query_array(self, text: str) -> np.ndarray:
-        with self._lock:
-            if text in self._memo:
-                self._memo.move_to_end(text)
-                return self._memo[text]
-        vector = self._embedder.embed_query_array(text)
-        with self._lock:
-            self._memo[text] = vector
-            while len(self._memo) > 16:
-                self._memo.popitem(last=False)
-        return vector
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._embedder, name)
-
-
-class _LibraryView:
-    """The shared library with the remembering embedder in front (read-only, same data)."""
-
-    def __init__(self, library: Library, embedder: _RememberingEmbedder) -> None:
-        self._library = library
-        self.embedder = embedder
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._library, name)
-
-
-class _ClaimRetriever(HybridRetriever):
-    view: Any = None
-
-    @property
-    def library(self) -> Library:
-        return cast(Library, self.view)
-
-
 class ClaimChecker:
     """One per process and index: the library and retriever load once."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self._numbers: dict[int, list[rules.Number]] | None = None
+        self._numbers: tuple[int, dict[int, list[rules.Number]]] | None = None
         self._lock = threading.Lock()
-        self._view: tuple[int, _LibraryView] | None = None
-        self.retriever = _ClaimRetriever(settings=settings, k=PASSAGES)
+        self.retriever = HybridRetriever(settings=settings, k=PASSAGES)
 
     @property
     def library(self) -> Library:
-        """The shared library seen through the remembering embedder (renewed after a reload)."""
-        shared = open_library(self.settings)
-        with self._lock:
-            if self._view is None or self._view[0] != id(shared):
-                self._view = (id(shared), _LibraryView(shared, _RememberingEmbedder(shared.embedder)))
-                self._numbers = None
-            view = self._view[1]
-        self.retriever.view = view
-        return cast(Library, view)
+        return open_library(self.settings)
 
     def check(self, claim: str) -> Verdict:
         claim = " ".join(claim.split())
@@ -227,9 +171,11 @@ class ClaimChecker:
         if not wanted:
             return []
         with self._lock:
-            if self._numbers is None:
-                self._numbers = {row: rules.numbers(s.text) for row, s in enumerate(library.sentences.items)}
-            table = self._numbers
+            # keyed by the library object: a reload after ingest brings new sentences
+            if self._numbers is None or self._numbers[0] != id(library):
+                stated = {row: rules.numbers(s.text) for row, s in enumerate(library.sentences.items)}
+                self._numbers = (id(library), stated)
+            table = self._numbers[1]
         found = [row for row, stated in table.items() if any(rules.same_number(w, n) for w in wanted for n in stated)]
         return found[:NUMBER_CANDIDATES]
 

@@ -27,6 +27,7 @@ from assistant.prompts import NumberedPassage, build_messages
 from assistant.retrieve import HybridRetriever
 from assistant.types import NOT_IN_DOCUMENTS, Answer, Citation
 from ingest.lexical import analyse
+from ingest.lexicon import stop_words
 from ingest.sentences import sentence_spans
 from ingest.settings import Settings
 
@@ -131,10 +132,8 @@ def split_claims(text: str) -> list[Claim]:
 
 @lru_cache(maxsize=1)
 def _stop_words_by_language() -> tuple[frozenset[str], frozenset[str]]:
-    from spacy.lang.de.stop_words import STOP_WORDS as GERMAN
-    from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH
-
-    return frozenset(GERMAN - ENGLISH), frozenset(ENGLISH - GERMAN)
+    german, english = stop_words("de"), stop_words("en")
+    return german - english, english - german
 
 
 def is_german(text: str) -> bool:

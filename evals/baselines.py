@@ -10,6 +10,8 @@ import logging
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from ingest.catalog import Catalog
 from ingest.embed import LotseEmbeddings, text_key
 from ingest.settings import Settings
@@ -19,6 +21,7 @@ class CachedEmbeddings(LotseEmbeddings):
     """Wraps the real embedder with the catalog's text-keyed cache."""
 
     def __init__(self, inner: LotseEmbeddings, catalog: Catalog) -> None:
+        super().__init__()
         self.inner, self.catalog = inner, catalog
         self.name, self.dim = inner.name, inner.dim
 
@@ -34,8 +37,8 @@ class CachedEmbeddings(LotseEmbeddings):
             cached.update(fresh)
         return [cached[k].tolist() for k in keys]
 
-    def embed_query(self, text: str) -> list[float]:
-        return self.inner.embed_query(text)
+    def _embed_query_uncached(self, text: str) -> np.ndarray:
+        return self.inner.embed_query_array(text)
 
 
 class TutorialPipeline:

@@ -12,14 +12,14 @@ from functools import lru_cache
 
 import Stemmer  # PyStemmer
 
-from ingest.lexicon import word_log_probs
+from ingest import lexicon
 
 _TOKEN = re.compile(r"[^\W_]+(?:[:*][^\W_]*innen)?", re.UNICODE)
 _GENDER = re.compile(r"[:*](?:innen|in)$|(?<=[a-zäöüß])Innen$")
 _FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss"})
 _LINKS = ("", "s", "es", "n", "en", "er", "e")
 _MIN_PART = 4
-_PART_LOG_PROB = -13.0
+_PART_LOG_PROB = lexicon.PART_LOG_PROB
 _FREQUENT_WORD = -11.0
 
 
@@ -30,10 +30,8 @@ def _stemmer() -> Stemmer.Stemmer:
 
 @lru_cache(maxsize=1)
 def stop_words() -> frozenset[str]:
-    from spacy.lang.de.stop_words import STOP_WORDS
-    from spacy.lang.en.stop_words import STOP_WORDS as EN
-
-    return frozenset(w.lower() for w in STOP_WORDS | EN)
+    """German and English stop words (questions come in both languages)."""
+    return lexicon.stop_words("de") | lexicon.stop_words("en")
 
 
 def stem(word: str) -> str:
@@ -46,7 +44,7 @@ def compound_parts(word: str) -> tuple[str, ...]:
     lower = word.lower()
     if len(lower) < 2 * _MIN_PART:
         return ()
-    table = word_log_probs()
+    table = lexicon.part_log_probs()  # rarer words than _PART_LOG_PROB never count here
     if table.get(lower, float("-inf")) >= _FREQUENT_WORD:
         return ()  # "Unternehmen" is a word of its own, not unter + nehmen
     best: tuple[float, tuple[str, ...]] = (float("-inf"), ())

@@ -150,6 +150,7 @@ class CountingEmbeddings(FakeEmbeddings):
     """The fake embedder that counts what it is asked to embed (same name: same index)."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.calls = 0
         self.texts: list[str] = []
 

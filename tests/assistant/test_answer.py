@@ -38,6 +38,20 @@ def test_answer_cites_verbatim(fake_index: Settings) -> None:
     assert_well_cited(fake_index, answer)
 
 
+def test_the_question_is_embedded_once_per_answer(fake_index: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    embedder = open_library(fake_index).embedder
+    asked: list[str] = []
+    inner = embedder._embed_query_uncached
+
+    def counting(text: str):  # type: ignore[no-untyped-def]
+        asked.append(text)
+        return inner(text)
+
+    monkeypatch.setattr(embedder, "_embed_query_uncached", counting)
+    Assistant(fake_index).ask("Wie finanzieren sich Clusterinitiativen nach der Anschubförderung?")
+    assert asked == ["Wie finanzieren sich Clusterinitiativen nach der Anschubförderung?"]
+
+
 @pytest.mark.parametrize("style", ["default", "advisor", "manager", "evaluator"])
 def test_every_style_keeps_the_citation_rules(fake_index: Settings, style: str) -> None:
     answer = Assistant(fake_index).ask("Welche Erfolgsfaktoren gibt es für Clustermanagement?", style=style)  # type: ignore[arg-type]

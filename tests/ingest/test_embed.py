@@ -9,7 +9,7 @@ from langchain_core.embeddings import Embeddings
 
 from ingest.embed import FakeEmbeddings, LotseEmbeddings, get_embedder, text_key
 from ingest.errors import ConfigError
-from tests.helpers import make_settings
+from tests.helpers import CountingEmbeddings, make_settings
 
 TEXTS = [
     "Handwerksbetriebe profitieren von der Zusammenarbeit in regionalen Clustern.",
@@ -107,3 +107,13 @@ def test_sentence_transformers_hub_id_that_is_not_local_is_a_config_error() -> N
     with pytest.raises(ConfigError, match="LOTSE_ST_MODEL") as caught:
         SentenceTransformerEmbeddings("clusterlotse-tests/no-such-model")
     assert "clusterlotse-tests/no-such-model" in str(caught.value)
+
+
+def test_query_vectors_are_remembered_and_read_only() -> None:
+    counting = CountingEmbeddings()
+    first = counting.embed_query_array("Was bringt ein Cluster?")
+    again = counting.embed_query_array("Was bringt ein Cluster?")
+    assert counting.calls == 1 and again is first
+    assert not first.flags.writeable  # shared between callers
+    counting.embed_query_array("Eine andere Frage")
+    assert counting.calls == 2
