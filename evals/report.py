@@ -43,7 +43,9 @@ def print_report(console: Console, result: dict[str, Any]) -> None:
     table.add_row(
         "Schwelle in Gebrauch / kalibriert", f"{result['threshold_in_use']:.3f} / {result['calibrated_threshold']:.3f}"
     )
+    cv = result["calibration_cv"]
     table.add_row(
-        "Kalibrierung, 2-fach-CV balancierte Genauigkeit", f"{result['calibration_cv_balanced_accuracy']:.3f}"
+        "Kalibrierung (≤ 10 % falsche Enthaltung), 2-fach-CV: Enthaltung / falsche Enthaltung",
+        f"{cv['abstention']:.3f} / {cv['false_abstention']:.3f}",
     )
     console.print(table)

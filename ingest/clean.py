@@ -40,7 +40,12 @@ _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 _PAGE_NUMBER_LINE = re.compile(
     r"^\s*(?:-\s*)?(?:seite|page|s\.)?\s*\d{1,4}(?:\s*(?:von|of|/)\s*\d{1,4})?(?:\s*-)?\s*$", re.I
 )
-_FOOTNOTE_LINE = re.compile(r"^(\d{1,3})\s+(\S.*)$")
+# a number and its unit: a line "6 % anderen …" or "2 Jahre ein …" is a sentence wrapped after a
+# number, neither a footnote ("18 Vgl. …") nor a heading ("5 Clusterlandschaft")
+_UNIT_AHEAD = (
+    r"(?!%|‰|€|(?:Prozent|Jahre?n?|Monate?n?|Wochen?|Tage?n?|Stunden?|Mio|Mrd|Millionen|Milliarden|Euro|EUR|Mal)\b)"
+)
+_FOOTNOTE_LINE = re.compile(rf"^(\d{{1,3}})\s+{_UNIT_AHEAD}(\S.*)$")
 _GLUED_MARKER = re.compile(r"(?<=[^\W\d_]{2}|[^\d\s][.,;:)“”\"%’]|\s%)(\d{1,3})(?=[\s.,;:)]|$)")
 _GLUED_NUMBER = re.compile(r"(?<![\d.,])(\d{2,})(?=[\s.,;:)]|$)")
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
@@ -48,7 +53,7 @@ _LAST_WORD = re.compile(r"(\S*?)([^\W\d_][\w&]*)-$")
 _FIRST_WORD = re.compile(r"^([^\W\d_]+)(.*)$", re.S)
 _SUSPENDED_FOLLOWERS = {"und", "oder", "bzw", "sowie", "als", "wie", "u", "bis", "and", "or"}
 # "1.4.2. Cluster …", "5 Clusterlandschaft …"; not "2010 wurde …", "M. und Schätzl …", "14 beweist."
-_HEADING = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[IVX]+\.|[A-Z]\.)\s+[A-ZÄÖÜ].{1,90}$")
+_HEADING = re.compile(rf"^(?:\d{{1,2}}(?:\.\d{{1,2}})*\.?|[IVX]+\.|[A-Z]\.)\s+{_UNIT_AHEAD}[A-ZÄÖÜ].{{1,90}}$")
 _BULLET = re.compile(r"^\s*(?:[•·▪■●◦_]|\d{1,2}[.)])\s+")
 
 

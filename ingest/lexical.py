@@ -8,6 +8,7 @@ the usual linking elements (Fugen-s, -es, -n, -en, -er, -e); no GPL code is invo
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 import Stemmer  # PyStemmer
@@ -71,6 +72,33 @@ def compound_parts(word: str) -> tuple[str, ...]:
             if score > best[0]:
                 best = (score, parts)
     return best[1]
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One content word of a question: its stem, the stems of its compound parts, and whether it
+    is written like a German noun or name (capitalised, not the first word)."""
+
+    stem: str
+    parts: tuple[str, ...]
+    noun: bool
+
+
+def concepts(text: str) -> list[Concept]:
+    """The question's content words, one each (``analyse`` flattens parts into extra terms)."""
+    stops = stop_words()
+    result: list[Concept] = []
+    for index, match in enumerate(_TOKEN.finditer(text)):
+        token = _GENDER.sub("", match.group(0))
+        lower = token.lower()
+        if lower in stops or len(lower) < 2:
+            continue
+        if lower.isdigit():
+            result.append(Concept(lower, (), True))
+            continue
+        parts = tuple(stem(p) for p in compound_parts(lower) if p not in stops)
+        result.append(Concept(stem(lower), parts, index == 0 or token[:1].isupper()))
+    return result
 
 
 def analyse(text: str) -> list[str]:

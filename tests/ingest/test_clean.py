@@ -379,3 +379,16 @@ def test_clean_document_on_a_small_raw_document() -> None:
         for n in (1, 2, 3)
     ]
     assert clean.text == "\n".join(p.text for p in clean.pages)
+
+
+def test_a_number_with_its_unit_wrapped_to_a_new_line_stays_in_the_sentence(corpus_docs: dict) -> None:
+    # "… zu ca. / 6 % anderen …", "… alle / 2 Jahre ein …": neither a footnote nor a heading
+    assert "knapp 18 % aus kostenpflichtigen Serviceleistungen und zu ca. 6 % anderen Finanzierungsquellen" in (
+        page_text(corpus_docs, TRENDATLAS, 13)
+    )
+    assert "Ministerium für Finanzen und Wirtschaft alle 2 Jahre ein breit angelegtes" in (
+        page_text(corpus_docs, CLEVER, 36)
+    )
+    assert "der in den letzten 30 Jahren geleistet wurde" in page_text(corpus_docs, CORONA, 4)
+    headings = [h for _, h in corpus_docs[CORONA][1].headings]
+    assert not any(h.startswith(("50 Prozent", "30 Jahre")) for h in headings)
