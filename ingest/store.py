@@ -16,7 +16,7 @@ from chromadb.api.types import Documents, EmbeddingFunction
 from chromadb.api.types import Embeddings as ChromaEmbeddings
 
 from ingest.embed import LotseEmbeddings
-from ingest.errors import IndexMismatchError
+from ingest.errors import ConfigError, IndexMismatchError
 from ingest.settings import Settings
 
 COLLECTION = "lotse_chunks"
@@ -57,7 +57,17 @@ def make_client(settings: Settings) -> Any:
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=True)
     if settings.chroma_host:
-        return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
+        address = f"{settings.chroma_host}:{settings.chroma_port}"
+        try:
+            client = chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
+            client.heartbeat()
+        except Exception as exc:  # connection refused, DNS, TLS, wrong service: all mean the same to a user
+            raise ConfigError(
+                f"Der Chroma-Server unter {address} ist nicht erreichbar ({type(exc).__name__}). "
+                "Starten Sie ihn (`chroma run --path <Ordner> --port <Port>`) oder entfernen Sie "
+                "LOTSE_CHROMA_HOST, um den eingebetteten Speicher im Datenordner zu nutzen."
+            ) from exc
+        return client
     settings.chroma_dir.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
 
