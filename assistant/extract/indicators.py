@@ -17,6 +17,7 @@ import numpy as np
 from assistant.extract.patterns import CueHits
 from assistant.extract.recommendations import in_section
 from assistant.extract.units import Unit, unit_vector
+from ingest.lexicon import stop_words
 
 CATEGORIES: dict[str, tuple[str, ...]] = {
     # the first category whose words occur wins: order from specific to general
@@ -145,14 +146,72 @@ def classify(unit: Unit, hits: CueHits, is_recommendation: bool) -> IndicatorHit
     return None
 
 
+_SHARE_OF = re.compile(
+    r"(?:\d[\d.,]*\s*(?:%|Prozent)|Drittel|Viertel|Hälfte|Fünftel|Mehrheit|Mehrzahl|Großteil)\s+(?:der|des|aller)\s+"
+    r"((?:[a-zäöüß\-]+\s+){0,2}[A-ZÄÖÜ][\w\-/:]*)"
+)
+_COUNT_OF = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*\s+((?:[a-zäöüß\-]+\s+)?[A-ZÄÖÜ][\w\-/:]*)")
+# the term a sentence names or defines: Indikator „Nachhaltigkeit der Finanzierung“, „Clusterregion“
+# definiert als …, … werden als Clusterakteur bezeichnet
+_NAMED_TERM = re.compile(
+    r"(?:Indikator(?:en)?|Kennzahl(?:en)?|Kriteri(?:um|en)|Merkmal|Begriff)\s+„([^“”]{3,80})[“”]"
+    r"|„([^“”]{3,60})[“”][^.]{0,40}\b(?:definiert|bezeichnet|verstanden|gemessen)"
+    r"|\bals\s+„?([A-ZÄÖÜ][\w\-]{3,40})“?\s+(?:bezeichnet|definiert|verstanden)"
+)
+_RESPONDENTS = re.compile(r"^(?:Befragte|Teilnehm|Studienteilnehm|Clustermanager|Umfrageteilnehm)")
+_UNIT_NOUNS = frozenset(
+    "Prozent Prozentpunkte Jahre Jahren Jahr Monate Monaten Wochen Tage Tagen Stunden Euro Mio Mrd Millionen "
+    "Milliarden Mal Seiten Befragte Befragten Teilnehmer Teilnehmende Teilnehmenden Nennungen Angaben".split()
+)
+# capitalised at the start of a sentence, but no noun: prepositions, adverbs, participles
+_NOT_A_NOUN_START = frozenset(
+    "Gemäß Laut Entsprechend Basierend Bezüglich Hinsichtlich Aufgrund Trotz Während Seit Neben Zwischen Heute "
+    "Hier Dabei Damit Daher Zudem Somit Jedoch Insbesondere Methodisch Sowohl Weder Vor Nur Erst Bereits Noch "
+    "Immer Allein Vielmehr Darüber Demnach Dennoch Außerdem Ebenso Gleichzeitig Zunächst Schließlich".split()
+)
+_ADVERB_SUFFIX = re.compile(r"(?:isch|end|lich|weise|ig|ell|iv|bar)$")
+
+
+def _noun_start(word: str) -> bool:
+    return (
+        word not in _NOT_SUBJECT
+        and word not in _NOT_A_NOUN_START
+        and word.lower() not in stop_words("de")
+        and not _ADVERB_SUFFIX.search(word)
+    )
+
+
 def indicator_name(text: str) -> str:
-    """A short name for what is measured: the measure noun and its complement, else the subject."""
+    """A short name for what is measured: the measure noun and its complement ("Anteil der
+    Unternehmen"), else what a share or count is of ("Anteil der gebenchmarkten
+    Clusterinitiativen", "Anzahl Clusterinitiativen"), else the first noun phrase."""
+    named = _NAMED_TERM.search(text)
+    if named:
+        return " ".join(next(g for g in named.groups() if g).split())
     match = _NAME_NOUN.search(text)
     if match:
         return " ".join(match.group(0).split()).strip(" ,-–")
-    for phrase in _NOUN_PHRASE.finditer(text):
-        if phrase.group(0).split()[0] not in _NOT_SUBJECT:
-            return " ".join(phrase.group(0).split())
+    clean = _POINTER.sub(" ", text)
+    share = _SHARE_OF.search(clean)
+    if share:
+        name = "Anteil der " + " ".join(share.group(1).split())
+        if _RESPONDENTS.match(share.group(1).split()[-1]):  # a share of respondents: say what they said
+            topic = next(
+                (p for p in _NOUN_PHRASE.finditer(clean, share.end()) if _noun_start(p.group(0).split()[0])), None
+            )
+            if topic:
+                name += " – " + " ".join(topic.group(0).split())
+        return name
+    for count in _COUNT_OF.finditer(_KNOWN_GROUP.sub(" ", clean)):
+        phrase = " ".join(count.group(1).split())
+        if phrase.split()[-1].rstrip(".,") not in _UNIT_NOUNS and not _YEAR.match(count.group(0).split()[0]):
+            return "Anzahl " + phrase
+    spelled = _SPELLED_COUNT.search(_KNOWN_GROUP.sub(" ", clean))
+    if spelled and spelled.group(0).split()[-1] not in _UNIT_NOUNS:
+        return "Anzahl " + spelled.group(0).split()[-1]
+    for candidate in _NOUN_PHRASE.finditer(text):
+        if _noun_start(candidate.group(0).split()[0]):
+            return " ".join(candidate.group(0).split())
     return " ".join(text.split()[:6])
 
 

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from assistant.extract import document_units, extract_document
+from assistant.extract.indicators import indicator_name
 from assistant.extract.merge import item_id, language, merge_repeats
 from assistant.extract.patterns import cue_matcher
 from assistant.extract.recommendations import addressee_of, classify
@@ -141,6 +142,37 @@ def _unit(text: str, *, lead: str = "", heading: str = "", bullet: bool = False)
 def test_recommendation_cues(text: str, expected: str | None) -> None:
     hit = classify(_unit(text), cue_matcher().hits([text])[0])
     assert (hit.type if hit else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name"),
+    [
+        (
+            "Der Indikator „Nachhaltigkeit der Finanzierung“ muss im Zusammenhang betrachtet werden.",
+            "Nachhaltigkeit der Finanzierung",
+        ),
+        ("Gemäß der ECEI ist „Clusterregion“ definiert als ein räumliches Gebiet.", "Clusterregion"),
+        ("Alle an einem Cluster Beteiligten werden als Clusterakteur bezeichnet.", "Clusterakteur"),
+        ("Die Rücklaufquote lag bei 40 Prozent.", "Rücklaufquote"),
+        (
+            "Entsprechend der Angaben verfügen 96 % der gebenchmarkten Clusterinitiativen über eine Strategie.",
+            "Anteil der gebenchmarkten Clusterinitiativen",
+        ),
+        (
+            "Nahezu drei Viertel der Befragten geben an, dass sich die Zusammenarbeit verstärkt hat.",
+            "Anteil der Befragten – Zusammenarbeit",
+        ),
+        ("Europaweit existieren heute mehr als 400 Clusterinitiativen.", "Anzahl Clusterinitiativen"),
+        (
+            "Im Durchschnitt verfügen die 105 Clusterinitiativen über vier Vollzeitäquivalente.",
+            "Anzahl Vollzeitäquivalente",
+        ),
+        ("Heute bezeichnet sich das Medizintechnik-Cluster als Weltzentrum.", "Medizintechnik-Cluster"),
+    ],
+)
+def test_indicator_names_say_what_is_measured(sentence: str, name: str) -> None:
+    # never a sentence's first word such as "Heute", "Alle", "Entsprechend"
+    assert indicator_name(sentence) == name
 
 
 def test_instruction_items_count_only_under_a_lead_that_asks_for_something() -> None:
