@@ -239,7 +239,21 @@ def _is_name(word: str) -> bool:
     prob = word_log_probs().get(lower)
     if prob is not None and prob > RARE_WORD:
         return False
-    return not compound_parts(lower)
+    return not compound_parts(lower) and not _two_known_words(lower)
+
+
+def _two_known_words(lower: str) -> bool:
+    """ "vollzeitäquivalent" = "vollzeit" + "äquivalent": a compound of two German words (rarer
+    ones than compound splitting for search accepts), so a common noun and not a name."""
+    table = word_log_probs()
+    for cut in range(4, len(lower) - 3):
+        head, tail = lower[:cut], lower[cut:]
+        if table.get(tail, -99.0) <= RARE_WORD:
+            continue
+        for link in ("", "s", "es", "n", "en"):
+            if head.endswith(link) and table.get(head[: len(head) - len(link)], -99.0) > RARE_WORD:
+                return True
+    return False
 
 
 _ORG_SUFFIX = re.compile(
@@ -296,7 +310,9 @@ def _initials(name: str) -> str:
 
 
 def _mentioned(name: str, text: str, names: frozenset[str]) -> bool:
-    """The name, its words, or its acronym ("ECEI" for "European Cluster Excellence Initiative")."""
+    """The name, its words, or its acronym ("ECEI" for "European Cluster Excellence Initiative"),
+    or each of its distinctive words, spelled out or abbreviated ("Automotive-Initiative
+    Ostwürttemberg" in "CI Automotive OW": "initiative" is a common word, "OW" = Ost+Württemberg)."""
     lower = text.lower()
     if name in lower:
         return True
@@ -304,7 +320,27 @@ def _mentioned(name: str, text: str, names: frozenset[str]) -> bool:
     if words and all(w in lower for w in words):
         return True
     head = name.split("-")[0]
-    return any(_initials(other) == head or _initials(name) == other.split("-")[0] for other in names)
+    if any(_initials(other) == head or _initials(name) == other.split("-")[0] for other in names):
+        return True
+    distinctive = [w for w in words if word_log_probs().get(w, -99.0) <= RARE_WORD or not _german_word(w)]
+    acronyms = {t.lower() for t in re.findall(r"\b[A-ZÄÖÜ]{2,5}\b", text)}
+    return bool(distinctive) and all(
+        re.search(rf"(?<!\w){re.escape(w)}(?!\w)", lower) or _compound_initials(w) & acronyms for w in distinctive
+    )
+
+
+def _german_word(word: str) -> bool:
+    return word_log_probs().get(word, -99.0) > RARE_WORD or bool(compound_parts(word)) or _two_known_words(word)
+
+
+def _compound_initials(word: str) -> set[str]:
+    """ "ow" for "ostwürttemberg": the initials of the ways it splits into two known words."""
+    table = word_log_probs()
+    return {
+        word[0] + word[cut]
+        for cut in range(3, len(word) - 2)
+        if table.get(word[:cut], -99.0) > RARE_WORD and table.get(word[cut:], -99.0) > RARE_WORD
+    }
 
 
 def actor_conflict(claim: str, evidence: str) -> tuple[str, str] | None:

@@ -26,6 +26,9 @@ from ingest.settings import Settings
 
 EXTRACTION_DIR = GOLD_DIR / "extraction"
 CLAIMS_PATH = GOLD_DIR / "claims.jsonl"
+# written after the claim rules were settled, to see how they carry over to claims they were
+# not developed on; keep it out of rule development
+HELDOUT_CLAIMS_PATH = GOLD_DIR / "claims_heldout.jsonl"
 PAGE_TOLERANCE = 1
 MIN_TOKEN_RECALL = 0.5
 VERDICTS = ("supported", "contradicted", "not_found")
@@ -157,6 +160,8 @@ def run_checklist_eval(settings: Settings, log: Callable[[str], Any] = print) ->
     verdicts = {c.id: check_claim(settings, c.claim).verdict for c in claims}
     claims_s = time.perf_counter() - started
     claim_scores = score_claims(claims, verdicts)
+    heldout = load_gold_claims(HELDOUT_CLAIMS_PATH)
+    heldout_scores = score_claims(heldout, {c.id: check_claim(settings, c.claim).verdict for c in heldout})
     wrong = [
         {"id": c.id, "claim": c.claim, "gold": c.verdict, "got": verdicts[c.id]}
         for c in claims
@@ -178,6 +183,7 @@ def run_checklist_eval(settings: Settings, log: Callable[[str], Any] = print) ->
         "extraction_seconds": extraction_s,
         "items_total": len(items),
         "claims": claim_scores | {"seconds": claims_s, "wrong": wrong},
+        "claims_heldout": heldout_scores,
     }
 
 
@@ -208,4 +214,10 @@ def print_checklist_report(console: Console, result: dict[str, Any]) -> None:
         count = claims["counts"][verdict]
         verdicts.add_row(verdict, f"{claims['per_class'][verdict]:.2f}", f"{count['correct']} / {count['total']}")
     verdicts.add_row("[bold]gesamt[/bold]", f"[bold]{claims['accuracy']:.2f}[/bold]", "")
+    heldout = result["claims_heldout"]
+    verdicts.add_row(
+        "zurückgehaltene Aussagen",
+        f"{heldout['accuracy']:.2f}",
+        " · ".join(f"{v} {heldout['counts'][v]['correct']}/{heldout['counts'][v]['total']}" for v in VERDICTS),
+    )
     console.print(verdicts)

@@ -3,10 +3,11 @@ every evidence quote really stands on its page in the stored text."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 
 from assistant.library import open_library
-from evals.checklists import load_gold_claims, load_gold_items
+from evals.checklists import CLAIMS_PATH, HELDOUT_CLAIMS_PATH, load_gold_claims, load_gold_items
 from evals.gold import load_questions, normalise
 from ingest.settings import Settings
 from tests.helpers import CORPUS_PAGES
@@ -35,6 +36,13 @@ def test_every_evidence_quote_stands_on_its_page(fake_index: Settings) -> None:
         page = library.page(item.doc, item.page)
         if page is None or normalise(item.quote) not in normalise(page.text):
             missing.append(("extraction", item.doc, item.page))
+    for path in (CLAIMS_PATH, HELDOUT_CLAIMS_PATH):
+        for line in filter(None, path.read_text(encoding="utf-8").splitlines()):
+            row = json.loads(line)
+            for ev in row.get("evidence", []):
+                page = library.page(ev["doc"], int(ev["page"]))
+                if page is None or normalise(ev["quote"]) not in normalise(page.text):
+                    missing.append((row["id"], ev["doc"], ev["page"]))
     assert not missing
 
 
@@ -42,3 +50,6 @@ def test_claim_gold_covers_every_verdict() -> None:
     claims = load_gold_claims()
     counts = Counter(c.verdict for c in claims)
     assert len(claims) >= 40 and min(counts[v] for v in ("supported", "contradicted", "not_found")) >= 10
+    heldout = load_gold_claims(HELDOUT_CLAIMS_PATH)
+    assert {c.verdict for c in heldout} == {"supported", "contradicted", "not_found"}
+    assert not {c.id for c in heldout} & {c.id for c in claims}
