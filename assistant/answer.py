@@ -8,6 +8,7 @@ best evidence is too weak, the typed answer is "Nicht in den Dokumenten".
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -15,6 +16,7 @@ from typing import Literal
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from assistant.library import Library
+from assistant.query import lexical_query
 from assistant.retrieve import HybridRetriever
 from assistant.types import NOT_IN_DOCUMENTS, Answer, Citation, Passage
 from ingest.lexical import analyse, concepts
@@ -81,7 +83,7 @@ def _term_weights(library: Library, question: str) -> dict[str, float]:
 def score_sentences(library: Library, question: str, passages: list[Passage], config: AnswerSettings) -> Evidence:
     table = library.sentences
     query_vector = library.embedder.embed_query_array(question)
-    weights = _term_weights(library, question)
+    weights = _term_weights(library, lexical_query(question))
     total_weight = sum(weights.values()) or 1.0
     wants_number, _ = question_kind(question)
     seen: set[int] = set()
@@ -97,6 +99,8 @@ def score_sentences(library: Library, question: str, passages: list[Passage], co
             sentence = table.items[row]
             if len(sentence.text) < 30 or not re.search(r"[a-zäöüß]{3}", sentence.text):
                 continue  # headings, numbers and table debris do not answer anything
+            if sentence.text.rstrip().endswith("?"):
+                continue  # a question (a survey item, a rhetorical one) does not answer one
             terms = set(analyse(sentence.text))
             lexical = sum(w for t, w in weights.items() if t in terms) / total_weight
             score = config.weight_dense * float(sim) + config.weight_lexical * lexical + config.weight_rank / (rank + 1)
@@ -173,41 +177,79 @@ def select_sentences(
     return chosen
 
 
-def cite(library: Library, chosen: list[ScoredSentence]) -> tuple[list[Citation], list[int]]:
-    """Citations for the chosen sentences; equal quotes share one number."""
+@dataclass(frozen=True)
+class Statement:
+    """One statement of the answer: a whole sentence (its halves when a page break or the PDF cut
+    it in two) and the citation numbers of its parts, each part quoted from its own page."""
+
+    text: str
+    numbers: tuple[int, ...]
+
+
+def _page_quote(library: Library, rows: list[int]) -> str | None:
+    """The page text from the first row's sentence to the last one's: verbatim, line breaks kept."""
+    items = library.sentences.items
+    first, last = items[rows[0]], items[rows[-1]]
+    page = library.page(first.doc_id, first.page_no)
+    if page is None:
+        return None
+    start = page.text.find(first.text)
+    end = page.text.find(last.text, max(start, 0))
+    if start < 0 or end < 0:
+        return None
+    return page.text[start : end + len(last.text)]
+
+
+def cite(library: Library, chosen: list[ScoredSentence]) -> tuple[list[Citation], list[Statement]]:
+    """Citations for the chosen sentences (equal quotes share one number) and the statements
+    that carry them. A sentence cut by a page break is given whole, with a citation per page; a
+    lead that announces a list ("… werden genannt:") is given with its items, in one quote."""
+    table = library.sentences
     citations: list[Citation] = []
-    numbers: list[int] = []
+    statements: list[Statement] = []
     by_quote: dict[tuple[str, int, str], int] = {}
+    used_rows: set[int] = set()
     for item in chosen:
-        s = item.sentence
-        key = (s.doc_id, s.page_no, s.text)
-        if key not in by_quote:
-            page = library.page(s.doc_id, s.page_no)
-            if page is None or s.text not in page.text:
+        whole = table.whole_sentence(item.row)
+        rows = [r for r in (*whole, *table.list_items_after(whole[-1])) if r not in used_rows]
+        if item.row not in rows:
+            continue  # already given as part of an earlier statement
+        numbers: list[int] = []
+        for page_no, group in itertools.groupby(rows, key=lambda r: table.items[r].page_no):
+            on_page = list(group)
+            quote = _page_quote(library, on_page)
+            if quote is None:
                 continue  # never cite what the page does not say verbatim
-            by_quote[key] = len(citations) + 1
-            citations.append(
-                Citation(
-                    n=by_quote[key],
-                    doc=s.doc_id,
-                    title=library.documents[s.doc_id].title if s.doc_id in library.documents else s.doc_id,
-                    page=s.page_no,
-                    quote=s.text,
-                    chunk_id=item.passage.chunk_id,
+            doc = table.items[on_page[0]].doc_id
+            key = (doc, page_no, quote)
+            if key not in by_quote:
+                by_quote[key] = len(citations) + 1
+                citations.append(
+                    Citation(
+                        n=by_quote[key],
+                        doc=doc,
+                        title=library.documents[doc].title if doc in library.documents else doc,
+                        page=page_no,
+                        quote=quote,
+                        chunk_id=item.passage.chunk_id,
+                    )
                 )
-            )
-        numbers.append(by_quote[key])
-    return citations, numbers
+            numbers.append(by_quote[key])
+            used_rows.update(on_page)
+        if numbers:
+            text = " ".join(" ".join(table.items[r].text.split()) for r in rows if r in used_rows)
+            statements.append(Statement(text, tuple(dict.fromkeys(numbers))))
+    return citations, statements
 
 
-def compose(question: str, chosen: list[ScoredSentence], numbers: list[int], style: Style) -> str:
+def compose(question: str, statements: list[Statement], style: Style) -> str:
     _, wants_list = question_kind(question)
-    pieces = [(" ".join(c.sentence.text.split()), n) for c, n in zip(chosen, numbers)]
+    pieces = [(s.text, "".join(f"[{n}]" for n in s.numbers)) for s in statements]
     if style == "evaluator":
-        return "\n".join(f"„{text}“ [{n}]" for text, n in pieces)
+        return "\n".join(f"„{text}“ {marks}" for text, marks in pieces)
     if wants_list and len(pieces) > 1:
-        return "\n".join(f"• {text} [{n}]" for text, n in pieces)
-    return " ".join(f"{text} [{n}]" for text, n in pieces)
+        return "\n".join(f"• {text} {marks}" for text, marks in pieces)
+    return " ".join(f"{text} {marks}" for text, marks in pieces)
 
 
 def abstain(question: str, confidence: float = 0.0) -> Answer:
@@ -247,11 +289,10 @@ class ExtractiveAnswerer:
             return abstain(evidence.question, evidence.confidence)
         library = self.retriever.library
         chosen = select_sentences(library, evidence, self.config, style)
-        citations, numbers = cite(library, chosen)
+        citations, statements = cite(library, chosen)
         if not citations:
             return abstain(evidence.question, evidence.confidence)
-        kept = [(c, n) for c, n in zip(chosen, numbers) if n <= len(citations)]
-        text = compose(evidence.question, [c for c, _ in kept], [n for _, n in kept], style)
+        text = compose(evidence.question, statements, style)
         return Answer(evidence.question, text, False, tuple(citations), "extractive", evidence.confidence)
 
     def answer(self, question: str, style: Style = "default") -> Answer:

@@ -64,7 +64,6 @@ _GENDER_SUFFIX = re.compile(r"[:*](?:innen|in)$")
 _QUESTION = re.compile(r"\bdie Frage,? ob\b|\?\s*$")
 _ANSWER_NO = re.compile(r"\b(?:verneint|nein|keine?n? Korrelation|nicht der Fall)\b", re.I)
 _ANSWER_YES = re.compile(r"\b(?:bejaht|bestätigt|ja,)\b", re.I)
-_END = re.compile(r"[.!?:;“\")]\s*$")
 _FOOTNOTE = re.compile(r"^\d{1,3}\s+(?:vgl|Vgl|Anm|siehe|Siehe|Quelle)\b")
 
 
@@ -153,7 +152,7 @@ class ClaimChecker:
         seen: set[tuple[int, ...]] = set()
         windows: list[Window] = []
         for row in rows:
-            span = _window_rows(library, row)
+            span = table.whole_sentence(row)
             if span in seen:
                 continue
             seen.add(span)
@@ -204,22 +203,6 @@ def _coverage(claim: str, query: str, text: str, weights: dict[str, float]) -> f
         total += NUMBER_WEIGHT
         held += NUMBER_WEIGHT if any(rules.same_number(number, n) for n in stated) else 0.0
     return held / total if total else 0.0
-
-
-def _window_rows(library: Library, row: int) -> tuple[int, ...]:
-    """The row, with the previous/next row of the same document when the sentence is cut there."""
-    table = library.sentences
-    items = table.items
-    first, last = table.by_doc[items[row].doc_id]
-    span = [row]
-    text = items[row].text
-    if row > first and text[:1].islower() and not _END.search(items[row - 1].text):
-        span.insert(0, row - 1)
-    if row + 1 < last and not _END.search(text):
-        following = items[row + 1].text
-        if (following[:1].islower() or following[:1].isdigit()) and not _FOOTNOTE.match(following):
-            span.append(row + 1)
-    return tuple(span)
 
 
 # --- the verdict ---------------------------------------------------------------------------

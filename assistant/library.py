@@ -4,6 +4,7 @@ the BM25 index over the stored lexical terms, and the sentence vectors."""
 from __future__ import annotations
 
 import bisect
+import re
 import threading
 from dataclasses import dataclass
 from functools import cached_property
@@ -17,6 +18,11 @@ from ingest.errors import IndexEmptyError
 from ingest.settings import Settings
 from ingest.store import VectorStore
 from ingest.types import Chunk, Page, Sentence
+
+_SENTENCE_END = re.compile(r"[.!?:;“\")]\s*$")
+_NOTE_START = re.compile(r"^\d{1,3}\s+(?:vgl|Vgl|Anm|siehe|Siehe|Quelle)\b")
+_LIST_ITEM = re.compile(r"^\s*(?:[•·▪■●◦\-–]|\d{1,2}[.)])\s+")
+LIST_ITEMS = 8
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,41 @@ class SentenceTable:
             rows.append(row)
             row += 1
         return rows
+
+    def whole_sentence(self, row: int) -> tuple[int, ...]:
+        """The row, with the row before or after it when the sentence was cut there: a sentence
+        that runs over a page break is stored as two (each quote stays on its page), and the PDF
+        sometimes breaks one in two on a page. A half ends without a full stop, or starts lower-case."""
+        items = self.items
+        first, last = self.by_doc[items[row].doc_id]
+        rows = [row]
+        text = items[row].text
+        if row > first and text[:1].islower() and not _SENTENCE_END.search(items[row - 1].text):
+            rows.insert(0, row - 1)
+        if row + 1 < last and not _SENTENCE_END.search(text):
+            following = items[row + 1].text
+            if (following[:1].islower() or following[:1].isdigit()) and not _NOTE_START.match(following):
+                rows.append(row + 1)
+        return tuple(rows)
+
+    def list_items_after(self, row: int) -> tuple[int, ...]:
+        """The items of the list a lead ("Als Nutzen werden genannt:") announces, on its page: the
+        lead alone says nothing, its items are the answer."""
+        items = self.items
+        if not items[row].text.rstrip().endswith(":"):
+            return ()
+        _, last = self.by_doc[items[row].doc_id]
+        rows: list[int] = []
+        following = row + 1
+        while (
+            following < last
+            and len(rows) < LIST_ITEMS
+            and items[following].page_no == items[row].page_no
+            and _LIST_ITEM.match(items[following].text)
+        ):
+            rows.append(following)
+            following += 1
+        return tuple(rows)
 
 
 class Library:

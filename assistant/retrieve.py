@@ -22,6 +22,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from assistant.library import Library, open_library
+from assistant.query import lexical_query
 from assistant.types import Passage
 from ingest.lexical import analyse
 from ingest.settings import Settings
@@ -62,7 +63,7 @@ class HybridRetriever(BaseRetriever):
         limit = self.k if k is None else k
         query_vector = library.embedder.embed_query_array(question)
         dense = library.chunk_vectors @ query_vector
-        lexical = library.lexical.scores(analyse(question))
+        lexical = library.lexical.scores(analyse(lexical_query(question)))
         allowed = self._doc_mask(library, doc)
         if self.mode == "hybrid":
             scores = self._fused(library, query_vector, dense, lexical, allowed)

@@ -7,11 +7,11 @@ import re
 
 import pytest
 
-from assistant.answer import AnswerSettings, ExtractiveAnswerer, question_kind
+from assistant.answer import AnswerSettings, ExtractiveAnswerer, ScoredSentence, cite, compose, question_kind
 from assistant.library import open_library
 from assistant.retrieve import HybridRetriever
 from assistant.service import Assistant
-from assistant.types import NOT_IN_DOCUMENTS, Answer
+from assistant.types import NOT_IN_DOCUMENTS, Answer, Passage
 from ingest.settings import Settings
 from tests.helpers import TRENDATLAS
 
@@ -121,3 +121,49 @@ def test_real_answer_for_advisor_question(real_index: Settings) -> None:
 def test_off_domain_question_abstains(real_index: Settings) -> None:
     answer = Assistant(real_index).ask("Welche Zutaten braucht man für eine Pizza Margherita?")
     assert answer.abstained and not answer.citations
+
+
+def test_a_sentence_cut_by_a_page_break_is_given_whole_with_a_citation_per_page(fake_index: Settings) -> None:
+    library = open_library(fake_index)
+    table = library.sentences
+    row = next(
+        r
+        for r in range(len(table.items))
+        if len(span := table.whole_sentence(r)) == 2
+        and table.items[span[1]].page_no == table.items[span[0]].page_no + 1
+        and r == span[0]
+    )
+    first, second = table.items[row], table.items[row + 1]
+    chunk = next(
+        c for c in library.chunks.values() if c.doc_id == first.doc_id and c.char_start <= first.char_start < c.char_end
+    )
+    passage = Passage(chunk.id, chunk.doc_id, chunk.doc_title, chunk.page_start, chunk.page_end, chunk.text, 1.0)
+    for chosen_row in (row, row + 1):  # whichever half was chosen, the statement is the whole sentence
+        scored = ScoredSentence(table.items[chosen_row], passage, chosen_row, 1.0, 0.9, 0.5)
+        citations, statements = cite(library, [scored])
+        assert [c.page for c in citations] == [first.page_no, first.page_no + 1]
+        assert [c.quote for c in citations] == [first.text, second.text]
+        assert statements[0].numbers == (1, 2)
+        assert statements[0].text == " ".join(first.text.split()) + " " + " ".join(second.text.split())
+        assert compose("Frage?", statements, "default").endswith("[1][2]")
+
+
+def test_a_lead_that_announces_a_list_is_given_with_its_items_in_one_verbatim_quote(fake_index: Settings) -> None:
+    library = open_library(fake_index)
+    table = library.sentences
+    row = next(r for r in range(len(table.items)) if len(table.list_items_after(r)) >= 2)
+    items = table.list_items_after(row)
+    lead = table.items[row]
+    chunk = next(
+        c for c in library.chunks.values() if c.doc_id == lead.doc_id and c.char_start <= lead.char_start < c.char_end
+    )
+    passage = Passage(chunk.id, chunk.doc_id, chunk.doc_title, chunk.page_start, chunk.page_end, chunk.text, 1.0)
+    citations, statements = cite(library, [ScoredSentence(lead, passage, row, 1.0, 0.9, 0.5)])
+    (citation,) = citations
+    page = library.page(lead.doc_id, lead.page_no)
+    assert page is not None and citation.quote in page.text and citation.page == lead.page_no
+    assert citation.quote.startswith(lead.text) and citation.quote.endswith(table.items[items[-1]].text)
+    assert all(" ".join(table.items[r].text.split()) in statements[0].text for r in items)
+    # an item chosen on its own later is not given twice
+    again = ScoredSentence(table.items[items[0]], passage, items[0], 0.9, 0.9, 0.5)
+    assert len(cite(library, [ScoredSentence(lead, passage, row, 1.0, 0.9, 0.5), again])[1]) == 1
