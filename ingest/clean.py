@@ -57,8 +57,13 @@ _HEADING = re.compile(rf"^(?:\d{{1,2}}(?:\.\d{{1,2}})*\.?|[IVX]+\.|[A-Z]\.)\s+{_
 _BULLET = re.compile(r"^\s*(?:[•·▪■●◦_]|\d{1,2}[.)])\s+")
 
 
+# a bullet from a symbol font comes out as a letter: "w  die Leistungen …" (Wingdings, with the
+# glyph's wide advance as two spaces), "o Kraftfahrzeuggewerbe" (the Word "o" bullet)
+_LETTER_BULLET = re.compile(r"^(\s*)(?:[a-z] {2,}(?=\S)|o (?=[A-ZÄÖÜ]))")
+
+
 def normalise_chars(line: str) -> str:
-    line = unicodedata.normalize("NFC", line)
+    line = _LETTER_BULLET.sub(r"\1• ", unicodedata.normalize("NFC", line))
     for char, replacement in _CHAR_MAP.items():
         if char in line:
             line = line.replace(char, replacement)

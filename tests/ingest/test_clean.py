@@ -392,3 +392,13 @@ def test_a_number_with_its_unit_wrapped_to_a_new_line_stays_in_the_sentence(corp
     assert "der in den letzten 30 Jahren geleistet wurde" in page_text(corpus_docs, CORONA, 4)
     headings = [h for _, h in corpus_docs[CORONA][1].headings]
     assert not any(h.startswith(("50 Prozent", "30 Jahre")) for h in headings)
+
+
+def test_bullets_from_symbol_fonts_become_bullets(corpus_docs: dict) -> None:
+    # Wingdings bullets come out of the PDF as "w  …", Word's "o" bullet as "o …"
+    assert "\n w  die Leistungen" in raw_text(corpus_docs, CORONA, 8)
+    page8 = page_text(corpus_docs, CORONA, 8)
+    assert "• die Leistungen von Clustermanagements in der Krise darzustellen," in page8
+    assert "w die Leistungen" not in page8
+    assert "\n• Kraftfahrzeuggewerbe" in page_text(corpus_docs, HANDWERK, 94)
+    assert "a key component of its innovation" in page_text(corpus_docs, CLEVER, 12)  # an article stays
