@@ -15,7 +15,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ingest.lexicon import known_word
+from ingest.lexicon import known_word, stop_words
 from ingest.types import CleanDocument, Page, RawDocument
 
 _CHAR_MAP = {
@@ -351,10 +351,36 @@ def _join_lines(lines: list[str]) -> tuple[str, list[int]]:
             previous = cleaned[index - 1]
             ends_paragraph = (len(previous) < 0.6 * typical and previous[-1:] in '.:!?“"') or _is_heading(previous)
             starts_block = bool(_BULLET.match(line)) or _is_heading(line)
-            text += "\n" if ends_paragraph or starts_block or len(previous) < 0.35 * typical else " "
+            text += "\n" if ends_paragraph or starts_block or _title_line(previous, line, typical) else " "
         offsets.append(len(text))
         text += line
     return text, offsets
+
+
+_OPEN_END = re.compile(
+    r"(?:[,;\-–/(&+]|\b(?:und|oder|der|die|das|des|dem|den|ein|eine|einer|für|mit|von|zu|zur|zum|in|im|an|auf|"
+    r"bei|als|wie|bzw|sowie|and|or|of|the|for|to)\.?)$",
+    re.I,
+)
+
+
+def _title_line(previous: str, line: str, typical: int) -> bool:
+    """A line that stands alone: very short, or a short unnumbered heading or caption ("Organisation
+    und Management der Clusterinitiative") before a line that starts a new sentence. Body lines
+    run to the full width; only a paragraph's last line is short, and it ends with a full stop."""
+    if len(previous) < 0.35 * typical:
+        return True
+    first_word = line.split(" ", 1)[0]
+    return (
+        len(previous) < 0.7 * typical
+        and previous[-1:] not in '.:!?“"”)'
+        and not _OPEN_END.search(previous)
+        and previous[:1].isupper()
+        # a capitalised function word ("Die", "Im", "Wir") starts a sentence; a capitalised noun
+        # may just continue one ("… der baden-württembergischen / Clusterpolitik korrespondieren")
+        and first_word[:1].isupper()
+        and first_word.lower() in stop_words("de") | stop_words("en")
+    )
 
 
 def find_headings(text: str, base: int) -> list[tuple[int, str]]:

@@ -402,3 +402,14 @@ def test_bullets_from_symbol_fonts_become_bullets(corpus_docs: dict) -> None:
     assert "w die Leistungen" not in page8
     assert "\n• Kraftfahrzeuggewerbe" in page_text(corpus_docs, HANDWERK, 94)
     assert "a key component of its innovation" in page_text(corpus_docs, CLEVER, 12)  # an article stays
+
+
+def test_an_unnumbered_heading_stands_on_its_own_line(corpus_docs: dict) -> None:
+    # a short line without a full stop, followed by a sentence that starts with a function word
+    assert "Organisation und Management der Clusterinitiative\nDie Clusterinitiative Clean Tech besitzt" in (
+        page_text(corpus_docs, HANDWERK, 42)
+    )
+    # a short line followed by a capitalised noun may just continue its sentence
+    assert "18 Zielfelder der baden-württembergischen Clusterpolitik korrespondieren" in page_text(
+        corpus_docs, CLEVER, 15
+    )
