@@ -38,6 +38,8 @@ _DEFINITION_CUE = re.compile(
     r"\b(ist (?:ein|eine|der|die|das)|versteht man|bezeichnet|definiert|gilt als|sind (?:eine|als))\b", re.I
 )
 _HAS_NUMBER = re.compile(r"\d")
+_SENTENCE_END = re.compile(r"[.!:;,“\"”)]\s*$")
+_ITEM = re.compile(r"^\s*(?:[•·▪■●◦\-–]|\d{1,2}[.)])\s")  # a list item may lack a full stop
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,8 @@ def score_sentences(library: Library, question: str, passages: list[Passage], co
                 continue  # headings, numbers and table debris do not answer anything
             if sentence.text.rstrip().endswith("?"):
                 continue  # a question (a survey item, a rhetorical one) does not answer one
+            if len(sentence.text) < 120 and not _SENTENCE_END.search(sentence.text) and not _ITEM.match(sentence.text):
+                continue  # a heading or caption on its own line ("3 Clusterinitiativen in Deutschland")
             terms = set(analyse(sentence.text))
             lexical = sum(w for t, w in weights.items() if t in terms) / total_weight
             score = config.weight_dense * float(sim) + config.weight_lexical * lexical + config.weight_rank / (rank + 1)

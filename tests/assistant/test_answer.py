@@ -167,3 +167,22 @@ def test_a_lead_that_announces_a_list_is_given_with_its_items_in_one_verbatim_qu
     # an item chosen on its own later is not given twice
     again = ScoredSentence(table.items[items[0]], passage, items[0], 0.9, 0.9, 0.5)
     assert len(cite(library, [ScoredSentence(lead, passage, row, 1.0, 0.9, 0.5), again])[1]) == 1
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Wie viele Clusterinitiativen gibt es in Deutschland?",
+        "Welche Erfolgsfaktoren gibt es für Clustermanagement?",
+        "Was bringt ein Cluster meinen Mitgliedsbetrieben?",
+    ],
+)
+def test_headings_and_questions_are_never_answer_statements(fake_index: Settings, question: str) -> None:
+    evidence = ExtractiveAnswerer(HybridRetriever(settings=fake_index)).gather(question)
+    assert evidence.ranked
+    for scored in evidence.ranked:
+        text = scored.sentence.text.rstrip()
+        assert not text.endswith("?"), text
+        assert len(text) >= 120 or re.search(r"[.!:;,“\"”)]$", text) or re.match(r"[•·▪■●◦\-–]|\d{1,2}[.)]\s", text), (
+            text
+        )
