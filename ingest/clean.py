@@ -57,9 +57,10 @@ _HEADING = re.compile(rf"^(?:\d{{1,2}}(?:\.\d{{1,2}})*\.?|[IVX]+\.|[A-Z]\.)\s+{_
 _BULLET = re.compile(r"^\s*(?:[•·▪■●◦_]|\d{1,2}[.)])\s+")
 
 
-# a bullet from a symbol font comes out as a letter: "w  die Leistungen …" (Wingdings, with the
-# glyph's wide advance as two spaces), "o Kraftfahrzeuggewerbe" (the Word "o" bullet)
-_LETTER_BULLET = re.compile(r"^(\s*)(?:[a-z] {2,}(?=\S)|o (?=[A-ZÄÖÜ]))")
+# a bullet from a symbol font comes out as letters: "w  die Leistungen …" (Wingdings, with the
+# glyph's wide advance as two spaces), "o Kraftfahrzeuggewerbe" (the Word "o" bullet), "ff Bindung
+# der Akteure …" (an arrow glyph mapped to the "ff" ligature)
+_LETTER_BULLET = re.compile(r"^(\s*)(?:[a-z] {2,}(?=\S)|(?:o|ff) (?=[A-ZÄÖÜ]))")
 
 
 def normalise_chars(line: str) -> str:

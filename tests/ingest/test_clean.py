@@ -401,6 +401,7 @@ def test_bullets_from_symbol_fonts_become_bullets(corpus_docs: dict) -> None:
     assert "• die Leistungen von Clustermanagements in der Krise darzustellen," in page8
     assert "w die Leistungen" not in page8
     assert "\n• Kraftfahrzeuggewerbe" in page_text(corpus_docs, HANDWERK, 94)
+    assert "\n• Bindung der Akteure an die Clusterinitiative/das Netzwerk" in page_text(corpus_docs, TRENDATLAS, 4)
     assert "a key component of its innovation" in page_text(corpus_docs, CLEVER, 12)  # an article stays
 
 
