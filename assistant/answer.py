@@ -15,7 +15,7 @@ from typing import Literal
 
 from langchain_core.runnables import Runnable, RunnableLambda
 
-from assistant.library import Library
+from assistant.library import LIST_ITEM, Library
 from assistant.query import lexical_query
 from assistant.retrieve import HybridRetriever
 from assistant.types import NOT_IN_DOCUMENTS, Answer, Citation, Passage
@@ -39,7 +39,6 @@ _DEFINITION_CUE = re.compile(
 )
 _HAS_NUMBER = re.compile(r"\d")
 _SENTENCE_END = re.compile(r"[.!:;,“\"”)]\s*$")
-_ITEM = re.compile(r"^\s*(?:[•·▪■●◦\-–]|\d{1,2}[.)])\s")  # a list item may lack a full stop
 
 
 @dataclass(frozen=True)
@@ -103,7 +102,11 @@ def score_sentences(library: Library, question: str, passages: list[Passage], co
                 continue  # headings, numbers and table debris do not answer anything
             if sentence.text.rstrip().endswith("?"):
                 continue  # a question (a survey item, a rhetorical one) does not answer one
-            if len(sentence.text) < 120 and not _SENTENCE_END.search(sentence.text) and not _ITEM.match(sentence.text):
+            if (
+                len(sentence.text) < 120
+                and not _SENTENCE_END.search(sentence.text)
+                and not LIST_ITEM.match(sentence.text)
+            ):
                 continue  # a heading or caption on its own line ("3 Clusterinitiativen in Deutschland")
             terms = set(analyse(sentence.text))
             lexical = sum(w for t, w in weights.items() if t in terms) / total_weight

@@ -236,10 +236,7 @@ def _is_name(word: str) -> bool:
     lower = word.lower()
     if lower in stop_words() or len(lower) < 3:
         return False
-    prob = word_log_probs().get(lower)
-    if prob is not None and prob > RARE_WORD:
-        return False
-    return not compound_parts(lower) and not _two_known_words(lower)
+    return not _german_word(lower)
 
 
 def _two_known_words(lower: str) -> bool:
@@ -322,7 +319,7 @@ def _mentioned(name: str, text: str, names: frozenset[str]) -> bool:
     head = name.split("-")[0]
     if any(_initials(other) == head or _initials(name) == other.split("-")[0] for other in names):
         return True
-    distinctive = [w for w in words if word_log_probs().get(w, -99.0) <= RARE_WORD or not _german_word(w)]
+    distinctive = [w for w in words if word_log_probs().get(w, -99.0) <= RARE_WORD]  # rare or no German word
     acronyms = {t.lower() for t in re.findall(r"\b[A-ZÄÖÜ]{2,5}\b", text)}
     return bool(distinctive) and all(
         re.search(rf"(?<!\w){re.escape(w)}(?!\w)", lower) or _compound_initials(w) & acronyms for w in distinctive
@@ -330,6 +327,7 @@ def _mentioned(name: str, text: str, names: frozenset[str]) -> bool:
 
 
 def _german_word(word: str) -> bool:
+    """A common German word, or a compound of German words (lower-case input)."""
     return word_log_probs().get(word, -99.0) > RARE_WORD or bool(compound_parts(word)) or _two_known_words(word)
 
 

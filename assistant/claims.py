@@ -22,7 +22,7 @@ from assistant import claim_rules as rules
 from assistant.answer import AnswerSettings, score_sentences
 from assistant.extract.merge import language
 from assistant.extract.units import heading_of
-from assistant.library import Library, open_library
+from assistant.library import NOTE_START, Library, open_library
 from assistant.retrieve import HybridRetriever
 from assistant.types import Citation, Verdict
 from ingest.lexical import analyse, stem, stop_words
@@ -64,7 +64,6 @@ _GENDER_SUFFIX = re.compile(r"[:*](?:innen|in)$")
 _QUESTION = re.compile(r"\bdie Frage,? ob\b|\?\s*$")
 _ANSWER_NO = re.compile(r"\b(?:verneint|nein|keine?n? Korrelation|nicht der Fall)\b", re.I)
 _ANSWER_YES = re.compile(r"\b(?:bejaht|bestätigt|ja,)\b", re.I)
-_FOOTNOTE = re.compile(r"^\d{1,3}\s+(?:vgl|Vgl|Anm|siehe|Siehe|Quelle)\b")
 
 
 @dataclass(frozen=True)
@@ -232,7 +231,7 @@ def _answer_to_question(library: Library, window: Window) -> bool | None:
         return None
     items = library.sentences.items
     following = range(window.rows[-1] + 1, min(window.rows[-1] + 6, len(items)))
-    after = " ".join(items[r].text for r in following if not _FOOTNOTE.match(items[r].text))
+    after = " ".join(items[r].text for r in following if not NOTE_START.match(items[r].text))
     if _ANSWER_NO.search(after):
         return False
     if _ANSWER_YES.search(after):

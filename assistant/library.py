@@ -20,8 +20,8 @@ from ingest.store import VectorStore
 from ingest.types import Chunk, Page, Sentence
 
 _SENTENCE_END = re.compile(r"[.!?:;“\")]\s*$")
-_NOTE_START = re.compile(r"^\d{1,3}\s+(?:vgl|Vgl|Anm|siehe|Siehe|Quelle)\b")
-_LIST_ITEM = re.compile(r"^\s*(?:[•·▪■●◦\-–]|\d{1,2}[.)])\s+")
+NOTE_START = re.compile(r"^\d{1,3}\s+(?:vgl|Vgl|Anm|siehe|Siehe|Quelle)\b")
+LIST_ITEM = re.compile(r"^\s*(?:[•·▪■●◦\-–]|\d{1,2}[.)])\s+")
 LIST_ITEMS = 8
 
 
@@ -56,7 +56,7 @@ class SentenceTable:
             rows.insert(0, row - 1)
         if row + 1 < last and not _SENTENCE_END.search(text):
             following = items[row + 1].text
-            if (following[:1].islower() or following[:1].isdigit()) and not _NOTE_START.match(following):
+            if (following[:1].islower() or following[:1].isdigit()) and not NOTE_START.match(following):
                 rows.append(row + 1)
         return tuple(rows)
 
@@ -73,7 +73,7 @@ class SentenceTable:
             following < last
             and len(rows) < LIST_ITEMS
             and items[following].page_no == items[row].page_no
-            and _LIST_ITEM.match(items[following].text)
+            and LIST_ITEM.match(items[following].text)
         ):
             rows.append(following)
             following += 1

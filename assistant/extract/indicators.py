@@ -202,11 +202,12 @@ def indicator_name(text: str) -> str:
             if topic:
                 name += " – " + " ".join(topic.group(0).split())
         return name
-    for count in _COUNT_OF.finditer(_KNOWN_GROUP.sub(" ", clean)):
+    unknown_groups = _KNOWN_GROUP.sub(" ", clean)  # "die 105 Clusterinitiativen" is no count
+    for count in _COUNT_OF.finditer(unknown_groups):
         phrase = " ".join(count.group(1).split())
         if phrase.split()[-1].rstrip(".,") not in _UNIT_NOUNS and not _YEAR.match(count.group(0).split()[0]):
             return "Anzahl " + phrase
-    spelled = _SPELLED_COUNT.search(_KNOWN_GROUP.sub(" ", clean))
+    spelled = _SPELLED_COUNT.search(unknown_groups)
     if spelled and spelled.group(0).split()[-1] not in _UNIT_NOUNS:
         return "Anzahl " + spelled.group(0).split()[-1]
     for candidate in _NOUN_PHRASE.finditer(text):

@@ -222,24 +222,31 @@ def test_repair_makes_chroma_agree_with_the_catalog(tmp_path: Path, settings: Se
 
 
 # --- the lock -----------------------------------------------------------------------------------------
-def test_second_ingest_refuses_clearly_while_the_lock_is_held(tmp_path: Path) -> None:
-    settings = small_chunk_settings(tmp_path / "data", lock_timeout_s=0.5)
-    folder = tmp_path / "in"
-    pdfgen.write_report(folder / "eins.pdf", "eins")
-    settings.data_dir.mkdir(parents=True)
+def hold_lock(lock_path: Path, seconds: float) -> subprocess.Popen[str]:
+    """Another process that holds the ingest lock for ``seconds``; returns once it has it."""
     holder = subprocess.Popen(
         [
             sys.executable,
             "-c",
             "import sys, time\nfrom filelock import FileLock\n"
-            "with FileLock(sys.argv[1]):\n    print('locked', flush=True)\n    time.sleep(60)\n",
-            str(settings.lock_path),
+            "with FileLock(sys.argv[1]):\n    print('locked', flush=True)\n    time.sleep(float(sys.argv[2]))\n",
+            str(lock_path),
+            str(seconds),
         ],
         stdout=subprocess.PIPE,
         text=True,
     )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+    return holder
+
+
+def test_second_ingest_refuses_clearly_while_the_lock_is_held(tmp_path: Path) -> None:
+    settings = small_chunk_settings(tmp_path / "data", lock_timeout_s=0.5)
+    folder = tmp_path / "in"
+    pdfgen.write_report(folder / "eins.pdf", "eins")
+    settings.data_dir.mkdir(parents=True)
+    holder = hold_lock(settings.lock_path, seconds=60)
     try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
         with pytest.raises(IndexLockedError) as caught:
             ingest_paths([folder], settings)
         message = str(caught.value)
@@ -259,19 +266,8 @@ def test_a_second_ingest_waits_for_the_lock_and_then_runs(tmp_path: Path, settin
     folder = tmp_path / "in"
     pdfgen.write_report(folder / "eins.pdf", "eins")
     settings.data_dir.mkdir(parents=True)
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sys, time\nfrom filelock import FileLock\n"
-            "with FileLock(sys.argv[1]):\n    print('locked', flush=True)\n    time.sleep(1)\n",
-            str(settings.lock_path),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    holder = hold_lock(settings.lock_path, seconds=1)
     try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
         # lock_timeout_s is 10 s: this run waits until the holder is done, then ingests
         assert statuses(ingest_paths([folder], settings)) == {"eins.pdf": "added"}
         assert holder.poll() == 0  # the holder had finished before the second run got the lock
