@@ -75,7 +75,9 @@ GENERAL = "allgemein"
 _INFINITIVE_END = re.compile(r"(?<![:*\w])[a-zäöüß][a-zäöüß\-]*(?:en|ern|eln)\b[\s.!)\]]*$")
 _FINITE = re.compile(
     r"\b(?:ist|sind|war|waren|wird|werden|wurde|wurden|hat|haben|hatte|kann|können|gibt|zeigt|zeigen|"
-    r"bietet|bieten|liegt|liegen|führt|steht|stehen)\b"
+    r"bietet|bieten|liegt|liegen|führt|steht|stehen|"
+    # modal verbs, past forms included: the lookup lemmatizer leaves "mussten" as it is
+    r"muss|musste|mussten|soll|sollte|sollten|darf|durfte|durften|konnte|konnten|will|wollte|wollten)\b"
 )
 # an instruction starts with what is to be done, not with a pronoun, article or question word
 _NOT_INSTRUCTION_START = frozenset(
@@ -176,13 +178,13 @@ def _has_verb_form(words: list[tuple[str, str]]) -> bool:
     """A conjugated verb before the last word ("hängt … zusammen", "mussten … organisieren"): the
     lookup lemmatizer maps it to an infinitive that differs from the word itself."""
     for index, ((text, lemma), (following, _)) in enumerate(itertools.pairwise(words)):
+        if _FINITE.fullmatch(text):
+            return True  # "Zuständigkeiten sind gleichgeblieben": an auxiliary before the participle
         if following[:1].isupper():
             continue  # "an die veränderten Bedingungen": a participle before its noun is an adjective
         if index == len(words) - 2 or text.endswith("end"):
             continue  # "konzentriert gestalten", "entsprechend": adverbs, not conjugated verbs
         if text[:1].islower() and text != lemma and lemma.endswith(("en", "ern", "eln")) and lemma[:1].islower():
-            return True
-        if _FINITE.fullmatch(text):
             return True
     return False
 
@@ -201,10 +203,12 @@ def _instruction(unit: Unit, hits: CueHits) -> bool:
         return False
     if not (first[0][0][:1].isupper() or continued):
         return False
-    last = first[-1][0]
+    last, last_lemma = first[-1]
     before = first[-2][0] if len(first) > 1 else ""
     if not re.fullmatch(r"[a-zäöüß][a-zäöüß\-]*(?:en|ern|eln)", last) or before == "zu" or "zu" in last[2:-3]:
         return False  # "… darzustellen", "zu geben": a goal being described, not an instruction
+    if last_lemma != last:
+        return False  # an infinitive is its own lemma; "aufgerufen", "permanenten" are not
     if _has_verb_form(first):
         return False
     for clause in clauses[1:]:

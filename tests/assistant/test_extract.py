@@ -184,6 +184,22 @@ def test_instruction_items_count_only_under_a_lead_that_asks_for_something() -> 
     assert reported is None
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gleichzeitig mussten sie ihre Clustermanagement-Arbeit neu organisieren.",  # a past modal
+        "Alle Netzwerkmitglieder wurden aufgerufen, Beiträge einzubringen.",  # a participle ends the clause
+        "Darüber hinaus konnten Kooperationen zwischen Akteuren initiiert werden.",
+        "Zuständigkeiten sind gleichgeblieben",  # an auxiliary right before the last word
+        "Grenzen) und der permanenten, konstruktiven Gestaltung des Erfolgs.",  # an adjective before a comma
+    ],
+)
+def test_reports_that_end_in_an_en_word_are_no_instructions(text: str) -> None:
+    hits = cue_matcher().hits([text])[0]
+    assert classify(_unit(text, heading="Implikationen"), hits) is None
+    assert classify(_unit(text, lead="Zwischenbewertung:", heading="Implikationen", bullet=True), hits) is None
+
+
 def test_addressee_comes_from_the_label_before_the_sentence() -> None:
     assert addressee_of(_unit("Budgetierung flexibel anpassen", lead="Für Clusterförderung")) == "Politik/Förderer"
     assert addressee_of(_unit("Die Handwerkskammern sollten Betriebe informieren.")) == (
