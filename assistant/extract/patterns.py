@@ -81,10 +81,9 @@ _OBSERVE = (
 RECOMMEND: dict[str, list[Pattern]] = {
     "should": [[_MODAL_SHOULD]],
     "must": [[_MODAL_MUST]],
-    "recommend": [
-        [{"LOWER": {"REGEX": r"^(empfehl|empfiehl|empfohl|recommend)"}}],
-        [{"LOWER": {"REGEX": r"^(handlungsempfehlung|empfehlung)"}}],
-    ],
+    "recommend": [[{"LOWER": {"REGEX": r"^(empfehl(?!ung)|empfiehl|empfohl|recommend(?!ation))"}}]],
+    # the noun alone names recommendations; whether the sentence gives one is decided later
+    "recommendation_noun": [[{"LOWER": {"REGEX": r"^(handlungsempfehlung|empfehlung|recommendation)"}}]],
     "needed": [
         [_in("ist", "sind", "wäre", "wären", "erscheint", "is", "are"), _GAP, _ADJ_NEEDED, {"TEXT": ","}],
         [_in("es"), _in("ist", "wäre"), _GAP, _ADJ_NEEDED],

@@ -107,6 +107,14 @@ _SUBCLAUSE_MODAL = re.compile(
     r"\bnicht (?:\S+ )?muss\b|^Nicht\b[^,;.]*\bmuss\b"
 )
 _ZU_INFINITIVE = re.compile(r"(?:\bzu [a-zäöü]+|[a-zäöü]+zu[a-zäöü]+en)[\s.!)]*$")
+# the noun "Empfehlung" gives a recommendation when its content follows: after a colon
+# ("eine zentrale Empfehlung: SM4: Verankerung …") or as a zu-infinitive ("Unsere Empfehlung
+# zielt darauf ab, … zu integrieren"); "weitere Empfehlungen geben zu können" states an aim
+_RECOMMENDATION_GIVEN = re.compile(
+    r"(?:empfehlung|recommendation)\w*\b(?:[^.:]{0,80}:\s*\S|[^.]*?\b(?:zu |[a-zäöü]{2,}zu)"
+    r"(?!(?:können|werden|sein|haben)\b)[a-zäöü]+(?:en|ern|eln)\b)",
+    re.I,
+)
 _PERCENT = re.compile(r"\d\s*%|\bProzent\b")
 _STRONG = {
     "success_factor": re.compile(
@@ -247,6 +255,8 @@ def _reading(unit: Unit, hits: CueHits, section: bool, inherited: str | None) ->
     text = unit.text
     listed = unit.bullet or unit.enumerated
     normative = set(hits.recommend)
+    if "recommendation_noun" in normative and not _RECOMMENDATION_GIVEN.search(text):
+        normative.discard("recommendation_noun")  # "In Übersicht 6 sind die Handlungsempfehlungen …" only names them
     if hits.reporting_modal or hits.past_modal or _SUBCLAUSE_MODAL.search(text):
         normative -= {"must"}
     if _OPEN_QUESTION.search(text):

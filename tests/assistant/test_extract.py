@@ -137,6 +137,15 @@ def _unit(text: str, *, lead: str = "", heading: str = "", bullet: bool = False)
         ("Hinsichtlich der Kategorie „Struktur“ ist zu konstatieren, dass die Werte gut sind.", None),
         ("Auch hier sollten die Teilnehmer:innen die Items den Optionen „ja“ oder „nein“ zuordnen.", None),
         ("Während manche Unternehmen in Kurzarbeit gehen müssen, wird anderswo gesucht.", None),
+        # the noun names recommendations; only its content makes a sentence one
+        ("In der Übersicht 6 sind die ausgewählten Handlungsempfehlungen für Clustermanager zusammengestellt.", None),
+        ("Zudem ist es Ziel der Studie, weitere Handlungsempfehlungen geben zu können.", None),
+        (
+            "Unsere Empfehlung zielt darauf ab, für Unternehmer das Thema Cluster stärker in Angebote zu integrieren.",
+            "recommendation",
+        ),
+        ("Es ergibt sich eine Empfehlung: Verankerung des Handwerks in der Clusterstrategie.", "recommendation"),
+        ("Wir empfehlen den Kammern, Cluster in ihre Regionalstrategien aufzunehmen.", "recommendation"),
     ],
 )
 def test_recommendation_cues(text: str, expected: str | None) -> None:
