@@ -218,7 +218,9 @@ def cite(library: Library, chosen: list[ScoredSentence]) -> tuple[list[Citation]
     used_rows: set[int] = set()
     for item in chosen:
         whole = table.whole_sentence(item.row)
-        rows = [r for r in (*whole, *table.list_items_after(whole[-1])) if r not in used_rows]
+        following = table.list_items_after(whole[-1]) or table.continuation_after(whole[-1])
+        preceding = table.antecedent_before(whole[0]) if len(whole) == 1 else ()
+        rows = [r for r in (*preceding, *whole, *following) if r not in used_rows]
         if item.row not in rows:
             continue  # already given as part of an earlier statement
         numbers: list[int] = []

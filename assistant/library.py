@@ -23,6 +23,14 @@ _SENTENCE_END = re.compile(r"[.!?:;“\")]\s*$")
 NOTE_START = re.compile(r"^\d{1,3}\s+(?:vgl|Vgl|Anm|siehe|Siehe|Quelle)\b")
 LIST_ITEM = re.compile(r"^\s*(?:[•·▪■●◦\-–]|\d{1,2}[.)])\s+")
 LIST_ITEMS = 8
+# a sentence whose pronoun points back in its first words ("Dies sind z. B. …", "Als Gründe
+# hierfür werden …", "Sie benennen hier …", "Diese müssten …") completes the sentence before it;
+# a demonstrative before a noun ("diese Zielfelder") only names the topic again
+_POINTS_BACK = re.compile(
+    r"^(?:Sie\s+[a-zäöüß]|(?:\S+\s+){0,2}(?:[Dd]ies\b|[Dd]iese[rsmn]?\s+[a-zäöüß]|"
+    r"(?:[Hh]ierfür|[Hh]ierzu|[Hh]ierbei|[Dd]azu|[Dd]afür|[Dd]arunter|[Dd]avon)\b))"
+)
+MAX_CONTINUATION_CHARS = 400
 
 
 @dataclass(frozen=True)
@@ -59,6 +67,35 @@ class SentenceTable:
             if (following[:1].islower() or following[:1].isdigit()) and not NOTE_START.match(following):
                 rows.append(row + 1)
         return tuple(rows)
+
+    def continuation_after(self, row: int) -> tuple[int, ...]:
+        """The next sentence when it points back to this one and so completes it, on the same page:
+        "Spezielle Vorteile ergeben sich, wo KMU Größennachteile ausgleichen können." is answered
+        by "Dies sind z. B. bessere Einkaufskonditionen, …"."""
+        items = self.items
+        _, last = self.by_doc[items[row].doc_id]
+        following = row + 1
+        if following >= last or items[following].page_no != items[row].page_no:
+            return ()
+        text = items[following].text
+        if len(text) > MAX_CONTINUATION_CHARS or LIST_ITEM.match(text) or not _POINTS_BACK.match(text):
+            return ()
+        return (following,)
+
+    def antecedent_before(self, row: int) -> tuple[int, ...]:
+        """The sentence before, when this one points back to it ("Dies sind z. B. …"): without it
+        the statement does not say what "dies" is."""
+        items = self.items
+        first, _ = self.by_doc[items[row].doc_id]
+        before = row - 1
+        if before < first or items[before].page_no != items[row].page_no:
+            return ()
+        text, own = items[before].text, items[row].text
+        if len(text) > MAX_CONTINUATION_CHARS or NOTE_START.match(text) or LIST_ITEM.match(own):
+            return ()
+        if not _POINTS_BACK.match(own):
+            return ()
+        return (before,)
 
     def list_items_after(self, row: int) -> tuple[int, ...]:
         """The items of the list a lead ("Als Nutzen werden genannt:") announces, on its page: the

@@ -8,11 +8,12 @@ import re
 import pytest
 
 from assistant.answer import AnswerSettings, ExtractiveAnswerer, ScoredSentence, cite, compose, question_kind
-from assistant.library import open_library
+from assistant.library import Library, open_library
 from assistant.retrieve import HybridRetriever
 from assistant.service import Assistant
 from assistant.types import NOT_IN_DOCUMENTS, Answer, Passage
 from ingest.settings import Settings
+from ingest.types import Sentence
 from tests.helpers import TRENDATLAS
 
 
@@ -30,6 +31,16 @@ def assert_well_cited(settings: Settings, answer: Answer) -> None:
         assert c.chunk_id in library.chunks
         chunk = library.chunks[c.chunk_id]
         assert chunk.page_start <= c.page <= chunk.page_end
+
+
+def _passage_of(library: Library, sentence: Sentence) -> Passage:
+    """The passage of the chunk a sentence stands in, as retrieval would hand it on."""
+    chunk = next(
+        c
+        for c in library.chunks.values()
+        if c.doc_id == sentence.doc_id and c.char_start <= sentence.char_start < c.char_end
+    )
+    return Passage(chunk.id, chunk.doc_id, chunk.doc_title, chunk.page_start, chunk.page_end, chunk.text, 1.0)
 
 
 def test_answer_cites_verbatim(fake_index: Settings) -> None:
@@ -132,12 +143,10 @@ def test_a_sentence_cut_by_a_page_break_is_given_whole_with_a_citation_per_page(
         if len(span := table.whole_sentence(r)) == 2
         and table.items[span[1]].page_no == table.items[span[0]].page_no + 1
         and r == span[0]
+        and not table.continuation_after(span[1])  # that case is tested below
     )
     first, second = table.items[row], table.items[row + 1]
-    chunk = next(
-        c for c in library.chunks.values() if c.doc_id == first.doc_id and c.char_start <= first.char_start < c.char_end
-    )
-    passage = Passage(chunk.id, chunk.doc_id, chunk.doc_title, chunk.page_start, chunk.page_end, chunk.text, 1.0)
+    passage = _passage_of(library, first)
     for chosen_row in (row, row + 1):  # whichever half was chosen, the statement is the whole sentence
         scored = ScoredSentence(table.items[chosen_row], passage, chosen_row, 1.0, 0.9, 0.5)
         citations, statements = cite(library, [scored])
@@ -154,10 +163,7 @@ def test_a_lead_that_announces_a_list_is_given_with_its_items_in_one_verbatim_qu
     row = next(r for r in range(len(table.items)) if len(table.list_items_after(r)) >= 2)
     items = table.list_items_after(row)
     lead = table.items[row]
-    chunk = next(
-        c for c in library.chunks.values() if c.doc_id == lead.doc_id and c.char_start <= lead.char_start < c.char_end
-    )
-    passage = Passage(chunk.id, chunk.doc_id, chunk.doc_title, chunk.page_start, chunk.page_end, chunk.text, 1.0)
+    passage = _passage_of(library, lead)
     citations, statements = cite(library, [ScoredSentence(lead, passage, row, 1.0, 0.9, 0.5)])
     (citation,) = citations
     page = library.page(lead.doc_id, lead.page_no)
@@ -186,3 +192,21 @@ def test_headings_and_questions_are_never_answer_statements(fake_index: Settings
         assert len(text) >= 120 or re.search(r"[.!:;,“\"”)]$", text) or re.match(r"[•·▪■●◦\-–]|\d{1,2}[.)]\s", text), (
             text
         )
+
+
+def test_a_sentence_is_given_with_the_next_one_when_that_points_back(fake_index: Settings) -> None:
+    library = open_library(fake_index)
+    table = library.sentences
+    row = next(
+        r
+        for r in range(len(table.items))
+        if table.continuation_after(r) and table.whole_sentence(r) == (r,) and not table.list_items_after(r)
+    )
+    lead, following = table.items[row], table.items[row + 1]
+    passage = _passage_of(library, lead)
+    citations, statements = cite(library, [ScoredSentence(lead, passage, row, 1.0, 0.9, 0.5)])
+    (citation,) = citations
+    page = library.page(lead.doc_id, lead.page_no)
+    assert page is not None and citation.quote in page.text
+    assert citation.quote.startswith(lead.text) and citation.quote.endswith(following.text)
+    assert statements[0].text.endswith(" ".join(following.text.split()))
