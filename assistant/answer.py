@@ -51,7 +51,10 @@ class AnswerSettings:
     abstain_below: float = float("-inf")  # see abstain_threshold()
     weight_dense: float = 1.0
     weight_lexical: float = 0.35
-    weight_rank: float = 0.05
+    # the passage ranking (hybrid, MRR 0.61) knows more than one sentence's vector does: sentence
+    # MRR on the gold is 0.41 at 0, 0.44 at 0.05 and a plateau of 0.45 from 0.1 to 0.3; above 0.1
+    # the answer draws on fewer passages and cites the evidence page less often (0.75 → 0.72 at 0.2)
+    weight_rank: float = 0.1
 
 
 @dataclass(frozen=True)
