@@ -168,11 +168,15 @@ def lotse_env(data_dir: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def run_lotse(args: list[str], data_dir: Path, cwd: Path, **extra: str) -> subprocess.CompletedProcess[str]:
-    """Run the installed ``lotse`` command, isolated from the project's data and any ``.env``."""
+def run_lotse(
+    args: list[str], data_dir: Path, cwd: Path, *, stdin: str | None = None, **extra: str
+) -> subprocess.CompletedProcess[str]:
+    """Run the installed ``lotse`` command, isolated from the project's data and any ``.env``;
+    ``stdin`` feeds batch mode (one question or claim per line)."""
     assert shutil.which(str(LOTSE)), f"{LOTSE} is not installed (run scripts/setup.sh)"
     return subprocess.run(
         [str(LOTSE), *args],
+        input=stdin,
         cwd=cwd,
         env=lotse_env(data_dir, **extra),
         capture_output=True,

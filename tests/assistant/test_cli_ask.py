@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 from ingest.settings import Settings
-from tests.helpers import LOTSE, lotse_env, run_lotse
+from tests.helpers import run_lotse
 
 PASSAGE_FIELDS = {"doc", "title", "page", "page_end", "text", "score", "chunk_id"}
 CITATION_FIELDS = {"n", "doc", "title", "page", "quote", "chunk_id"}
@@ -30,15 +29,7 @@ def test_ask_json_contract_and_stdin_batch(fake_index: Settings, tmp_path: Path)
         "Welche Aufgaben hat ein Clustermanagement?",
         "Wie ist das Wetter?",
     ]
-    result = subprocess.run(
-        [str(LOTSE), "ask", "--json"],
-        input="\n".join(questions) + "\n\n",
-        cwd=tmp_path,
-        env=lotse_env(fake_index.data_dir),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = run_lotse(["ask", "--json"], fake_index.data_dir, tmp_path, stdin="\n".join(questions) + "\n\n")
     assert result.returncode == 0, result.stderr
     rows = [json.loads(line) for line in result.stdout.strip().splitlines()]
     assert [r["question"] for r in rows] == questions

@@ -5,7 +5,6 @@ sentence that says what to do."""
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,7 @@ from openpyxl import load_workbook
 
 from ingest.settings import Settings
 from tests.assistant.test_extract import SMALL_DOC, build_small_index
-from tests.helpers import LOTSE, lotse_env, run_lotse
+from tests.helpers import run_lotse
 
 ITEM_BASE = {"id", "kind", "doc", "page", "quote", "title"}
 INDICATOR_FIELDS = ITEM_BASE | {"name", "definition", "value", "category"}
@@ -54,15 +53,7 @@ def test_check_reads_claims_from_stdin_in_order(small_index: Settings, tmp_path:
         "",
         "Die Rücklaufquote lag bei 70 Prozent.",
     ]
-    result = subprocess.run(
-        [str(LOTSE), "check", "--json"],
-        input="\n".join(claims) + "\n",
-        cwd=tmp_path,
-        env=lotse_env(small_index.data_dir),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = run_lotse(["check", "--json"], small_index.data_dir, tmp_path, stdin="\n".join(claims) + "\n")
     assert result.returncode == 0, result.stderr
     rows = _lines(result.stdout)
     assert [r["claim"] for r in rows] == [c for c in claims if c]
