@@ -82,6 +82,8 @@ RECOMMEND: dict[str, list[Pattern]] = {
     "should": [[_MODAL_SHOULD]],
     "must": [[_MODAL_MUST]],
     "recommend": [[{"LOWER": {"REGEX": r"^(empfehl(?!ung)|empfiehl|empfohl|recommend(?!ation))"}}]],
+    # what someone demands or pleads for ("wurde angemahnt", "plädiert für", "fordern die Akteure")
+    "demand": [[{"LOWER": {"REGEX": r"^(angemahnt|anmahnen|mahnt|mahnen|plädier|appellier|fordert|fordern)"}}]],
     # the noun alone names recommendations; whether the sentence gives one is decided later
     "recommendation_noun": [[{"LOWER": {"REGEX": r"^(handlungsempfehlung|empfehlung|recommendation)"}}]],
     "needed": [

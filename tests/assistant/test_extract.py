@@ -146,6 +146,8 @@ def _unit(text: str, *, lead: str = "", heading: str = "", bullet: bool = False)
         ),
         ("Es ergibt sich eine Empfehlung: Verankerung des Handwerks in der Clusterstrategie.", "recommendation"),
         ("Wir empfehlen den Kammern, Cluster in ihre Regionalstrategien aufzunehmen.", "recommendation"),
+        ("Eine Rückkehr zu lokaler Versorgungssicherheit wurde angemahnt.", "recommendation"),
+        ("Die Verbände plädieren für eine stärkere Vernetzung der Betriebe.", "recommendation"),
     ],
 )
 def test_recommendation_cues(text: str, expected: str | None) -> None:
