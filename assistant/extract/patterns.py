@@ -75,7 +75,7 @@ _REPORTING = _in(
 # verbs of a gerundive that describe what can be observed, not what should be done
 _OBSERVE = (
     "beobachten|erwarten|konstatieren|verzeichnen|erkennen|sehen|finden|nennen|lesen|beurteilen|bewerten|"
-    "vermuten|betrachten|treffen|entnehmen|ersehen|berücksichtigen|unterscheiden|bemerken|sagen"
+    "vermuten|betrachten|treffen|entnehmen|ersehen|berücksichtigen|unterscheiden|bemerken|sagen|rechnen"
 )
 
 RECOMMEND: dict[str, list[Pattern]] = {
@@ -116,6 +116,11 @@ RECOMMEND: dict[str, list[Pattern]] = {
 }
 GERUNDIVE = re.compile(rf"\b(?:ist|sind)\b[^.;:!?,]{{0,250}}\bzu (?!(?:{_OBSERVE})\b)[a-zäöü]+(?:en|ern|eln)[.!]?$")
 REPORTING_MODAL: list[Pattern] = [[_MODAL_MUST, _GAP, _REPORTING]]
+# the same with a long gap ("muss die Erhöhung der Kooperationsintensität … positiv bewertet werden"),
+# as a regex for the reason given at GERUNDIVE
+REPORTING_MODAL_LONG = re.compile(
+    rf"\b(?:muss|müssen)\b[^.;:!?]{{0,250}}\b(?:{'|'.join(_REPORTING['LOWER']['IN'])})\s+werden\b", re.I
+)
 PAST_MODAL: list[Pattern] = [[_in("musste", "mussten")]]
 
 SUCCESS: dict[str, list[Pattern]] = {
@@ -307,7 +312,7 @@ class CueMatcher:
             reason=names["reason"],
             quantity=names["quantity"],
             measure=names["measure"],
-            reporting_modal=bool(self._reporting(doc)),
+            reporting_modal=bool(self._reporting(doc)) or bool(REPORTING_MODAL_LONG.search(doc.text)),
             past_modal=bool(self._past(doc)),
             tokens=tuple((t.text, t.lemma_) for t in doc),
         )

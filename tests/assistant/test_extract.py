@@ -137,6 +137,13 @@ def _unit(text: str, *, lead: str = "", heading: str = "", bullet: bool = False)
         ("Hinsichtlich der Kategorie „Struktur“ ist zu konstatieren, dass die Werte gut sind.", None),
         ("Auch hier sollten die Teilnehmer:innen die Items den Optionen „ja“ oder „nein“ zuordnen.", None),
         ("Während manche Unternehmen in Kurzarbeit gehen müssen, wird anderswo gesucht.", None),
+        # reports and expectations in the clothes of an obligation
+        (
+            "Darüber hinaus muss die Erhöhung der Kooperationsintensität der Clusterakteure vor dem Hintergrund "
+            "des Akteurswachstums positiv bewertet werden.",
+            None,
+        ),
+        ("Sofern VR-Lösungen massentauglich werden, ist hier möglicherweise mit Verschiebungen zu rechnen.", None),
         # the noun names recommendations; only its content makes a sentence one
         ("In der Übersicht 6 sind die ausgewählten Handlungsempfehlungen für Clustermanager zusammengestellt.", None),
         ("Zudem ist es Ziel der Studie, weitere Handlungsempfehlungen geben zu können.", None),
