@@ -276,6 +276,8 @@ def _reading(unit: Unit, hits: CueHits, section: bool, inherited: str | None) ->
         return inherited, 0.8
     if not listed and len(text.split()) <= 12 and instruction:
         return "recommendation", 0.8  # a table cell or margin note that gives an instruction
+    if not _has_verb_form([*words, ("", "")]) and (len(words) <= 6 or not text.rstrip().endswith(".")):
+        return None  # "weitere Vorteile", "3) Hemmnisse KMU": a label names a topic, it states nothing
     best: tuple[str, float] | None = None
     for name, cues in (("success_factor", hits.success), ("lesson", hits.lesson), ("good_reason", hits.reason)):
         if not cues:

@@ -203,6 +203,17 @@ def test_instruction_items_count_only_under_a_lead_that_asks_for_something() -> 
 
 
 @pytest.mark.parametrize(
+    "label", ["weitere Vorteile für Betriebe", "Fehlende Kooperationsbereitschaft", "3) Hemmnisse KMU"]
+)
+def test_a_label_with_a_cue_word_states_nothing(label: str) -> None:
+    hits = cue_matcher().hits([label])[0]
+    assert classify(_unit(label, heading="Fazit", bullet=True), hits) is None  # a table cell or list item
+    statement = "Dieses Defizit teilen die Handwerksbetriebe mit vielen Vertretern der Handwerksorganisationen."
+    hit = classify(_unit(statement, heading="Fazit"), cue_matcher().hits([statement])[0])
+    assert hit is not None and hit.type == "lesson"
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Gleichzeitig mussten sie ihre Clustermanagement-Arbeit neu organisieren.",  # a past modal
