@@ -114,10 +114,12 @@ def _measured(text: str) -> list[str]:
 
 
 def _data_row(text: str) -> bool:
-    """A flattened chart or table row ("Konferenzen 99 % Workshops 99 % …"): values, no sentence."""
+    """A flattened chart or table row: values, no sentence ("Konferenzen 99 % Workshops 99 % …"),
+    or cells and dash bullets ("Ostalbkreis - ca. 200 Unternehmen, Großteil KMU - Maschinenbau - …")."""
     percents = len(re.findall(r"\d\s*%", text))
     lower_words = len(re.findall(r"\b[a-zäöüß]{4,}\b", text))
-    return percents >= 3 and lower_words < 2 * percents
+    dashes = len(re.findall(r"(?:^|\s)-\s", text))
+    return (percents >= 3 and lower_words < 2 * percents) or dashes >= 3
 
 
 def classify(unit: Unit, hits: CueHits, is_recommendation: bool) -> IndicatorHit | None:

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from assistant.extract import document_units, extract_document
+from assistant.extract.indicators import classify as classify_indicator
 from assistant.extract.indicators import indicator_name
 from assistant.extract.merge import item_id, language, merge_repeats
 from assistant.extract.patterns import cue_matcher
@@ -191,6 +192,15 @@ def test_recommendation_cues(text: str, expected: str | None) -> None:
 def test_indicator_names_say_what_is_measured(sentence: str, name: str) -> None:
     # never a sentence's first word such as "Heute", "Alle", "Entsprechend"
     assert indicator_name(sentence) == name
+
+
+def test_table_rows_are_no_indicator_values() -> None:
+    row = "Ostalbkreis und Landkreis Heidenheim - ca. 200 Unternehmen, Großteil KMU - Maschinenbau - Metallbau"
+    sentence = "Insgesamt umfasst das Mitgliederpotenzial ca. 300 Betriebe in der Region, darunter viele Zulieferer."
+    hits = cue_matcher().hits([row, sentence])
+    assert classify_indicator(_unit(row), hits[0], is_recommendation=False) is None
+    value = classify_indicator(_unit(sentence), hits[1], is_recommendation=False)
+    assert value is not None and value.shape == "value"
 
 
 def test_instruction_items_count_only_under_a_lead_that_asks_for_something() -> None:
