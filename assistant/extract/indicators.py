@@ -50,6 +50,11 @@ _POINTER = re.compile(
     r"\b(?:Abbildung|Abb\.|Tabelle|Tab\.|Kapitel|Kap\.|Beobachtung|Block|Anhang|Übersicht|S\.|Seite|Fußnote|"
     r"Handlungsfeld|Phase|Runde|Stufe|Schritt|Frage)\s*\d+[a-z]?(?:[.,]\d+)*|\(\d\)|^\d+\.\s"
 )
+# numbers that count nothing: dates ("am 08.03.2012") and a footnote's number before its text
+# ("27 Diese Erkenntnis beruht …"; a count is never followed by an article or pronoun)
+_NOT_A_COUNT = re.compile(
+    r"\b\d{1,2}\.\d{1,2}\.(?:\d{2,4})?|^\d{1,3}\s+(?=(?:Diese[rsmn]?|Dies|Die|Der|Das|Es|Ein|Eine|Sie)\b)"
+)
 # sentences about the document and its figures, not about what is measured
 _META = re.compile(
     r"\b(?:Abbildung|Abb\.|Grafik|Tabelle|Übersicht|Studie|Analyse)\b[^.]{0,40}\b(?:zeigt|zeigen|verdeutlicht|"
@@ -101,14 +106,14 @@ class IndicatorHit:
 
 def _numbers(text: str) -> list[str]:
     """The numbers a sentence reports: no years, no pointers to figures or chapters."""
-    text = _POINTER.sub(" ", text)
+    text = _NOT_A_COUNT.sub(" ", _POINTER.sub(" ", text))
     return [n for n in _NUMBER.findall(text) if not _YEAR.match(n.rstrip(".,"))]
 
 
 def _measured(text: str) -> list[str]:
     """Numbers that report a value: "die 105 Clusterinitiativen" names a known group, it does not
     measure anything, while "17 (von den 105) tragen sich selbst" does."""
-    clean = _POINTER.sub(" ", text)
+    clean = _NOT_A_COUNT.sub(" ", _POINTER.sub(" ", text))
     clean = _KNOWN_GROUP.sub(" ", clean)
     return [n for n in _NUMBER.findall(clean) if not _YEAR.match(n.rstrip(".,"))]
 
@@ -193,7 +198,7 @@ def indicator_name(text: str) -> str:
     match = _NAME_NOUN.search(text)
     if match:
         return " ".join(match.group(0).split()).strip(" ,-–")
-    clean = _POINTER.sub(" ", text)
+    clean = _NOT_A_COUNT.sub(" ", _POINTER.sub(" ", text))
     share = _SHARE_OF.search(clean)
     if share:
         name = "Anteil der " + " ".join(share.group(1).split())

@@ -187,11 +187,21 @@ def test_recommendation_cues(text: str, expected: str | None) -> None:
             "Anzahl Vollzeitäquivalente",
         ),
         ("Heute bezeichnet sich das Medizintechnik-Cluster als Weltzentrum.", "Medizintechnik-Cluster"),
+        # a footnote's number counts nothing
+        (
+            "27 Diese Erkenntnis beruht auf mehr als 40 empirischen Clusteruntersuchungen.",
+            "Anzahl empirischen Clusteruntersuchungen",
+        ),
     ],
 )
 def test_indicator_names_say_what_is_measured(sentence: str, name: str) -> None:
     # never a sentence's first word such as "Heute", "Alle", "Entsprechend"
     assert indicator_name(sentence) == name
+
+
+def test_dates_are_no_indicator_values() -> None:
+    text = "Befragt wurden Kurt Scherfer (Landesinnung Tuttlingen) am 08.03.2012 Clusterinitiative Medical Mountains."
+    assert classify_indicator(_unit(text), cue_matcher().hits([text])[0], is_recommendation=False) is None
 
 
 def test_table_rows_are_no_indicator_values() -> None:
