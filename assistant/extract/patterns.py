@@ -71,6 +71,8 @@ _REPORTING = _in(
     "bejaht",
     "resümiert",
     "gesehen",
+    "verstanden",  # "muss als … verstanden werden" defines a term
+    "understood",
 )
 # verbs of a gerundive that describe what can be observed, not what should be done
 _OBSERVE = (

@@ -16,6 +16,7 @@ import itertools
 import re
 from dataclasses import dataclass
 
+from assistant.extract.merge import language
 from assistant.extract.patterns import SECTION_WORDS, CueHits
 from assistant.extract.units import Unit
 
@@ -201,6 +202,8 @@ def _instruction(unit: Unit, hits: CueHits) -> bool:
     """A list item or cell that reads as an instruction: its first clause ends in a bare infinitive
     and has no conjugated verb ("Neue Akteure integrieren", "Kooperation organisieren, um … zu
     bewältigen", "Resilienz-Fähigkeit … sichern, hinsichtlich Infrastruktur, …")."""
+    if language(unit.text) != "de":
+        return False  # the bare-infinitive form is German; "… are quality and result driven" is not one
     clauses = [[(t, lemma) for t, lemma in c if t.isalpha() or "-" in t or ":" in t] for c in _clauses(hits)]
     clauses = [c for c in clauses if c]
     if not clauses:

@@ -145,6 +145,7 @@ def _unit(text: str, *, lead: str = "", heading: str = "", bullet: bool = False)
             None,
         ),
         ("Sofern VR-Lösungen massentauglich werden, ist hier möglicherweise mit Verschiebungen zu rechnen.", None),
+        ("Der Begriff Cluster muss hier immer als innovativer Wirtschaftscluster verstanden werden.", None),
         # the noun names recommendations; only its content makes a sentence one
         ("In der Übersicht 6 sind die ausgewählten Handlungsempfehlungen für Clustermanager zusammengestellt.", None),
         ("Zudem ist es Ziel der Studie, weitere Handlungsempfehlungen geben zu können.", None),
@@ -231,6 +232,11 @@ def test_a_label_with_a_cue_word_states_nothing(label: str) -> None:
     statement = "Dieses Defizit teilen die Handwerksbetriebe mit vielen Vertretern der Handwerksorganisationen."
     hit = classify(_unit(statement, heading="Fazit"), cue_matcher().hits([statement])[0])
     assert hit is not None and hit.type == "lesson"
+
+
+def test_english_text_is_not_read_as_a_german_instruction() -> None:
+    text = "All activities of cluster strategy are quality and result driven."
+    assert classify(_unit(text), cue_matcher().hits([text])[0]) is None
 
 
 @pytest.mark.parametrize(
