@@ -34,3 +34,16 @@ def test_calibration_caps_false_abstention_and_refuses_what_it_can() -> None:
     # them (0.500), and of equally good thresholds the lower one refuses fewer answerable ones
     assert refused_unanswerable == 5 and refused_answerable == 1
     assert 0.0 <= calibration.cv_false_abstention <= 1.0 and 0.0 <= calibration.cv_abstention <= 1.0
+
+
+def test_calibration_does_not_buy_one_refusal_with_several_wrong_ones() -> None:
+    answerable = [_question(f"a{i}") for i in range(30)]
+    unanswerable = [_question(f"u{i}", answerable=False) for i in range(20)]
+    confidence = {q.id: 0.8 + i / 200 for i, q in enumerate(answerable[3:])}
+    confidence |= {"a0": 0.60, "a1": 0.61, "a2": 0.62}  # within the 10 % budget, but three of them
+    confidence |= {q.id: 0.1 + i / 100 for i, q in enumerate(unanswerable[:19])}  # 0.10 … 0.28
+    confidence |= {unanswerable[19].id: 0.65}  # one near miss above them
+    calibration = calibrate(answerable + unanswerable, confidence, max_false=0.10)
+    refused_answerable = sum(confidence[q.id] < calibration.threshold for q in answerable)
+    refused_unanswerable = sum(confidence[q.id] < calibration.threshold for q in unanswerable)
+    assert (refused_unanswerable, refused_answerable) == (19, 0)
