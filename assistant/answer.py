@@ -16,7 +16,7 @@ from typing import Literal
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from assistant.library import LIST_ITEM, Library
-from assistant.query import lexical_query
+from assistant.query import german_terms, is_english, lexical_query
 from assistant.retrieve import HybridRetriever
 from assistant.types import NOT_IN_DOCUMENTS, Answer, Citation, Passage
 from ingest.lexical import analyse, concepts
@@ -156,7 +156,8 @@ def evidence_confidence(
     found: set[str] = set()
     for passage in passages[:3]:
         found.update(analyse(passage.text))
-    return question_coverage(library, question, found) + 2.0 * (max(s.dense for s in scored) - 0.85)
+    asked = german_terms(question) if is_english(question) else question  # the corpus is German
+    return question_coverage(library, asked, found) + 2.0 * (max(s.dense for s in scored) - 0.85)
 
 
 def select_sentences(
