@@ -365,6 +365,14 @@ _OPEN_END = re.compile(
 )
 
 
+# prepositions and adverbs that open sentences but are no stop words; capitalised, they cannot
+# continue a sentence from the line before
+_SENTENCE_OPENERS = frozenset(
+    "Hinsichtlich Bezüglich Aufgrund Trotz Laut Gemäß Insgesamt Zudem Schließlich Insbesondere "
+    "Grundsätzlich Vielmehr Demnach Somit Folglich Gleichzeitig Zusätzlich Ferner".split()
+)
+
+
 def _title_line(previous: str, line: str, typical: int) -> bool:
     """A line that stands alone: very short, or a short unnumbered heading or caption ("Organisation
     und Management der Clusterinitiative") before a line that starts a new sentence. Body lines
@@ -380,7 +388,7 @@ def _title_line(previous: str, line: str, typical: int) -> bool:
         # a capitalised function word ("Die", "Im", "Wir") starts a sentence; a capitalised noun
         # may just continue one ("… der baden-württembergischen / Clusterpolitik korrespondieren")
         and first_word[:1].isupper()
-        and first_word.lower() in stop_words("de") | stop_words("en")
+        and (first_word.lower() in stop_words("de") | stop_words("en") or first_word in _SENTENCE_OPENERS)
     )
 
 

@@ -410,6 +410,13 @@ def test_an_unnumbered_heading_stands_on_its_own_line(corpus_docs: dict) -> None
     assert "Organisation und Management der Clusterinitiative\nDie Clusterinitiative Clean Tech besitzt" in (
         page_text(corpus_docs, HANDWERK, 42)
     )
+    # ... or with a preposition or adverb that only opens sentences when capitalised
+    assert "Beteiligung von Handwerksbetrieben und Hemmnisse\nHinsichtlich der Hemmnisse" in (
+        page_text(corpus_docs, HANDWERK, 48)
+    )
+    assert "Gründung der Clusterinitiative Medical Mountains AG\nTrotz des weltweiten Erfolgs" in (
+        page_text(corpus_docs, HANDWERK, 35)
+    )
     # a short line followed by a capitalised noun may just continue its sentence
     assert "18 Zielfelder der baden-württembergischen Clusterpolitik korrespondieren" in page_text(
         corpus_docs, CLEVER, 15
