@@ -26,10 +26,14 @@ from assistant.library import NOTE_START, Library, open_library
 from assistant.retrieve import HybridRetriever
 from assistant.types import Citation, Verdict
 from ingest.lexical import analyse, stem, stop_words
+from ingest.sentences import german_nlp
 from ingest.settings import Settings
 
 PASSAGES = 8
 DENSE_CANDIDATES = 30
+LEMMA_CANDIDATES = 10
+MIN_LEMMA_TERMS = 3
+LEMMA_COVERAGE = 0.75  # a sentence found by its words alone must hold nearly all of the claim's
 NUMBER_CANDIDATES = 30
 TOPICAL = 0.35  # share of the claim's (idf-weighted) terms a sentence must hold to talk about it
 TOPICAL_DENSE_EN = 0.87  # an English claim meets German evidence only through the embedder
@@ -46,6 +50,10 @@ _META = frozenset(
         "according study documents document report paper brochure zufolge"
     ).split()
 )
+# the source's stance ("Die Studie empfiehlt, …"): evidence says "sollten" or "müssten", not
+# "empfiehlt". Left out only where a sentence is found by its words alone; in the coverage of all
+# other evidence the stance word still counts, so a claim does not pass on its topic words
+_STANCE = frozenset(stem(w) for w in "empfiehlt empfehlen empfohlen rät raten recommends recommend recommended".split())
 _UNITS = frozenset(
     stem(w) for w in "kilometer km euro prozent jahr jahren monat monaten woche stunden minuten person personen".split()
 )
@@ -58,7 +66,10 @@ ABBREVIATIONS = {
     "BW": "Baden-Württemberg",
     "FuE": "Forschung und Entwicklung",
     "F&E": "Forschung und Entwicklung",
+    "HWK": "Handwerkskammer",
+    "IHK": "Industrie- und Handelskammer",
 }
+_NLP_LOCK = threading.Lock()  # spaCy pipelines are not safe to share between threads
 _WORD = re.compile(r"[^\W_]+(?:[:*][^\W_]*innen)?")
 _GENDER_SUFFIX = re.compile(r"[:*](?:innen|in)$")
 _QUESTION = re.compile(r"\bdie Frage,? ob\b|\?\s*$")
@@ -99,6 +110,7 @@ class ClaimChecker:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._numbers: tuple[int, dict[int, list[rules.Number]]] | None = None
+        self._lemmas: tuple[int, list[frozenset[str]], dict[str, np.ndarray]] | None = None
         self._lock = threading.Lock()
         self.retriever = HybridRetriever(settings=settings, k=PASSAGES)
 
@@ -147,6 +159,8 @@ class ClaimChecker:
         sims = table.vectors @ library.embedder.embed_query_array(query)
         rows.update(int(r) for r in np.argsort(-sims)[:DENSE_CANDIDATES])
         rows.update(self._rows_with_numbers(library, claim))
+        by_lemma = self._rows_with_lemmas(library, claim)
+        rows.update(by_lemma)
         weights = _weights(library, query)
         seen: set[tuple[int, ...]] = set()
         windows: list[Window] = []
@@ -159,9 +173,48 @@ class ClaimChecker:
             if len(text) < 25:
                 continue
             dense = float(max(sims[r] for r in span))
-            windows.append(Window(span, text, dense, _coverage(claim, query, text, weights)))
+            cover = max([_coverage(claim, query, text, weights), *(by_lemma[r] for r in span if r in by_lemma)])
+            windows.append(Window(span, text, dense, cover))
         windows.sort(key=lambda w: -w.relevance)
         return windows
+
+    def _rows_with_lemmas(self, library: Library, claim: str) -> dict[int, float]:
+        """Sentences that hold nearly all of the claim's words once inflection is undone, with
+        that share. The embedder ranks "… während Handwerksbetriebe eher mittelbar über die HWK
+        … angesprochen werden müssten" only 102nd for "Die Studie empfiehlt, Handwerksbetriebe
+        über die Kammern anzusprechen"; the lookup lemmatizer maps both verb forms to "ansprechen"."""
+        with self._lock:
+            if self._lemmas is None or self._lemmas[0] != id(library):
+                stems = lemma_stems([s.text for s in library.sentences.items])
+                gathered: dict[str, list[int]] = {}
+                for row, terms in enumerate(stems):
+                    for term in terms:
+                        gathered.setdefault(term, []).append(row)
+                postings = {t: np.array(r, dtype=np.int32) for t, r in gathered.items()}
+                self._lemmas = (id(library), stems, postings)
+            _, stems, postings = self._lemmas
+        wanted = {t: library.lexical.idf(t) for t in lemma_stems([claim])[0] if t not in _META | _STANCE}
+        total = sum(wanted.values())
+        if len(wanted) < MIN_LEMMA_TERMS or language(claim) == "en":
+            return {}  # two or three common words are held by too many sentences
+        held = np.zeros(len(stems), dtype=np.float32)
+        for term, weight in wanted.items():
+            if term in postings:
+                held[postings[term]] += weight
+        for short, full in ABBREVIATIONS.items():  # "HWK" in the text holds the claim's "Kammer"
+            spelled = set(analyse(full)) & set(wanted)
+            if spelled and short.lower() in postings:
+                held[postings[short.lower()]] += sum(wanted[t] for t in spelled)
+        claimed = rules.numbers(claim)  # the claim's numbers count as in _coverage
+        total += NUMBER_WEIGHT * len(claimed)
+        found: dict[int, float] = {}
+        for row in np.argsort(-held)[:LEMMA_CANDIDATES]:
+            stated = rules.numbers(library.sentences.items[row].text)
+            numbers = sum(NUMBER_WEIGHT for n in claimed if any(rules.same_number(n, m) for m in stated))
+            share = (float(held[row]) + numbers) / total
+            if share >= LEMMA_COVERAGE:
+                found[int(row)] = share
+        return found
 
     def _rows_with_numbers(self, library: Library, claim: str) -> list[int]:
         """Sentences that state one of the claim's specific numbers ("8.5", "2,4 Millionen")."""
@@ -176,6 +229,23 @@ class ClaimChecker:
             table = self._numbers[1]
         found = [row for row, stated in table.items() if any(rules.same_number(w, n) for w in wanted for n in stated)]
         return found[:NUMBER_CANDIDATES]
+
+
+def lemma_stems(texts: list[str]) -> list[frozenset[str]]:
+    """Stems of the lookup lemmas of each text's content words: "angesprochen" and
+    "anzusprechen" both become "ansprech"."""
+    nlp = german_nlp()
+    stops = stop_words()
+    with _NLP_LOCK:
+        docs = list(nlp.pipe(texts, batch_size=256))
+    result = []
+    for doc in docs:
+        terms = {stem(t.lemma_.lower()) for t in doc if t.is_alpha and len(t.text) > 1 and t.lower_ not in stops}
+        for token in doc:  # "Cluster-Forum", "Baden-Württemberg": as the lexical index reads them
+            if not token.is_alpha and any(c.isalpha() for c in token.text):
+                terms.update(analyse(token.text))
+        result.append(frozenset(terms))
+    return result
 
 
 def _weights(library: Library, text: str) -> dict[str, float]:

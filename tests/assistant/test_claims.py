@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from assistant import claim_rules as rules
-from assistant.claims import check_claim, expand
+from assistant.claims import check_claim, expand, lemma_stems
 from assistant.library import open_library
 from ingest.settings import Settings
 from tests.helpers import HANDWERK, STATUS_QUO, TRENDATLAS
@@ -113,6 +113,30 @@ def test_real_sentence_negated_and_actor_swapped(real_index: Settings) -> None:
     assert actor.verdict == "contradicted", actor
     assert actor.evidence[0].doc == STATUS_QUO
     _assert_verbatim(real_index, verdict.evidence + actor.evidence)
+
+
+def test_inflected_verb_forms_meet_through_their_lemma() -> None:
+    claim, text = lemma_stems(
+        [
+            "Die Studie empfiehlt, Handwerksbetriebe über die Kammern anzusprechen.",
+            "Handwerksbetriebe müssten über die HWK bzw. die Innung angesprochen werden.",
+        ]
+    )
+    assert {"ansprech", "handwerksbetrieb"} <= claim & text
+    assert {"clust", "forum"} <= lemma_stems(["Das Cluster-Forum findet statt."])[0]  # hyphenated words too
+
+
+@pytest.mark.slow
+def test_the_study_recommends_approaching_craft_businesses_through_the_chambers(real_index: Settings) -> None:
+    # the example: the sentence says "HWK" and "angesprochen werden müssten", and the
+    # embedder alone ranks it 102nd
+    claim = "Die Studie empfiehlt, Handwerksbetriebe über die Kammern anzusprechen."
+    verdict = check_claim(real_index, claim)
+    assert verdict.verdict == "supported", verdict
+    assert any("über die HWK bzw. die Innung" in e.quote for e in verdict.evidence)
+    negated = check_claim(real_index, "Die Studie empfiehlt, Handwerksbetriebe nicht über die Kammern anzusprechen.")
+    assert negated.verdict == "contradicted", negated
+    _assert_verbatim(real_index, verdict.evidence + negated.evidence)
 
 
 # --- the optional LLM backend ---------------------------------------------------------------------
