@@ -26,7 +26,7 @@ from assistant.library import NOTE_START, Library, open_library
 from assistant.retrieve import HybridRetriever
 from assistant.types import Citation, Verdict
 from ingest.lexical import analyse, stem, stop_words
-from ingest.sentences import german_nlp
+from ingest.sentences import german_docs
 from ingest.settings import Settings
 
 PASSAGES = 8
@@ -69,7 +69,6 @@ ABBREVIATIONS = {
     "HWK": "Handwerkskammer",
     "IHK": "Industrie- und Handelskammer",
 }
-_NLP_LOCK = threading.Lock()  # spaCy pipelines are not safe to share between threads
 _WORD = re.compile(r"[^\W_]+(?:[:*][^\W_]*innen)?")
 _GENDER_SUFFIX = re.compile(r"[:*](?:innen|in)$")
 _QUESTION = re.compile(r"\bdie Frage,? ob\b|\?\s*$")
@@ -234,12 +233,9 @@ class ClaimChecker:
 def lemma_stems(texts: list[str]) -> list[frozenset[str]]:
     """Stems of the lookup lemmas of each text's content words: "angesprochen" and
     "anzusprechen" both become "ansprech"."""
-    nlp = german_nlp()
     stops = stop_words()
-    with _NLP_LOCK:
-        docs = list(nlp.pipe(texts, batch_size=256))
     result = []
-    for doc in docs:
+    for doc in german_docs(texts):
         terms = {stem(t.lemma_.lower()) for t in doc if t.is_alpha and len(t.text) > 1 and t.lower_ not in stops}
         for token in doc:  # "Cluster-Forum", "Baden-Württemberg": as the lexical index reads them
             if not token.is_alpha and any(c.isalpha() for c in token.text):

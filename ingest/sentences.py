@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-_LOCK = threading.Lock()
+_LOCK = threading.Lock()  # the pipeline is shared by the whole process and not thread-safe
 
 
 @lru_cache(maxsize=1)
@@ -21,10 +22,16 @@ def german_nlp() -> Any:
     return nlp
 
 
+def german_docs(texts: Sequence[str]) -> list[Any]:
+    """The shared pipeline run over ``texts``, one caller at a time."""
+    nlp = german_nlp()
+    with _LOCK:
+        return list(nlp.pipe(texts, batch_size=256))
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of every sentence in ``text``. A newline always ends a sentence: the cleaner
     puts newlines only at paragraph, heading and list-item ends."""
-    nlp = german_nlp()
     spans: list[tuple[int, int]] = []
     offset = 0
     paragraphs = text.split("\n")
@@ -32,9 +39,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     for paragraph in paragraphs:
         starts.append(offset)
         offset += len(paragraph) + 1
-    with _LOCK:
-        docs = list(nlp.pipe(paragraphs, batch_size=256))
-    for start, doc in zip(starts, docs):
+    for start, doc in zip(starts, german_docs(paragraphs)):
         for sent in doc.sents:
             sent_text = sent.text.strip()
             if not sent_text:

@@ -9,7 +9,6 @@ is cheap enough to classify every sentence of the corpus in about a second.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -17,9 +16,7 @@ from typing import Any
 
 from spacy.matcher import Matcher, PhraseMatcher
 
-from ingest.sentences import german_nlp
-
-_LOCK = threading.Lock()
+from ingest.sentences import german_docs, german_nlp
 
 Pattern = list[dict[str, Any]]
 
@@ -299,9 +296,7 @@ class CueMatcher:
         self._past.add("past", PAST_MODAL)
 
     def hits(self, texts: Sequence[str]) -> list[CueHits]:
-        with _LOCK:
-            docs = list(self.nlp.pipe(texts, batch_size=256))
-        return [self._hits(doc) for doc in docs]
+        return [self._hits(doc) for doc in german_docs(texts)]
 
     def _hits(self, doc: Any) -> CueHits:
         names = {family: _names(self.nlp, matcher(doc)) for family, matcher in self._families.items()}
