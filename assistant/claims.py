@@ -22,6 +22,7 @@ from assistant import claim_rules as rules
 from assistant.answer import AnswerSettings, score_sentences
 from assistant.extract.merge import language
 from assistant.extract.units import heading_of
+from assistant.lexical_index import Bm25Index
 from assistant.library import NOTE_START, Library, open_library
 from assistant.retrieve import HybridRetriever
 from assistant.types import Citation, Verdict
@@ -109,7 +110,7 @@ class ClaimChecker:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._numbers: tuple[int, dict[int, list[rules.Number]]] | None = None
-        self._lemmas: tuple[int, list[frozenset[str]], dict[str, np.ndarray]] | None = None
+        self._lemmas: tuple[int, Bm25Index] | None = None  # sentence rows per lemma stem
         self._lock = threading.Lock()
         self.retriever = HybridRetriever(settings=settings, k=PASSAGES)
 
@@ -185,25 +186,20 @@ class ClaimChecker:
         with self._lock:
             if self._lemmas is None or self._lemmas[0] != id(library):
                 stems = lemma_stems([s.text for s in library.sentences.items])
-                gathered: dict[str, list[int]] = {}
-                for row, terms in enumerate(stems):
-                    for term in terms:
-                        gathered.setdefault(term, []).append(row)
-                postings = {t: np.array(r, dtype=np.int32) for t, r in gathered.items()}
-                self._lemmas = (id(library), stems, postings)
-            _, stems, postings = self._lemmas
+                self._lemmas = (id(library), Bm25Index([sorted(t) for t in stems]))
+            index = self._lemmas[1]
         wanted = {t: library.lexical.idf(t) for t in lemma_stems([claim])[0] if t not in _META | _STANCE}
         total = sum(wanted.values())
         if len(wanted) < MIN_LEMMA_TERMS or language(claim) == "en":
             return {}  # two or three common words are held by too many sentences
-        held = np.zeros(len(stems), dtype=np.float32)
+        held = np.zeros(index.size, dtype=np.float32)
         for term, weight in wanted.items():
-            if term in postings:
-                held[postings[term]] += weight
+            if term in index.postings:
+                held[index.postings[term][0]] += weight
         for short, full in ABBREVIATIONS.items():  # "HWK" in the text holds the claim's "Kammer"
             spelled = set(analyse(full)) & set(wanted)
-            if spelled and short.lower() in postings:
-                held[postings[short.lower()]] += sum(wanted[t] for t in spelled)
+            if spelled and short.lower() in index.postings:
+                held[index.postings[short.lower()][0]] += sum(wanted[t] for t in spelled)
         claimed = rules.numbers(claim)  # the claim's numbers count as in _coverage
         total += NUMBER_WEIGHT * len(claimed)
         found: dict[int, float] = {}

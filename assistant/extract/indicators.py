@@ -104,17 +104,21 @@ class IndicatorHit:
     score: float
 
 
+def _without_pointers(text: str) -> str:
+    """The text without numbers that count nothing: figure and chapter pointers, dates, footnote marks."""
+    return _NOT_A_COUNT.sub(" ", _POINTER.sub(" ", text))
+
+
 def _numbers(text: str) -> list[str]:
     """The numbers a sentence reports: no years, no pointers to figures or chapters."""
-    text = _NOT_A_COUNT.sub(" ", _POINTER.sub(" ", text))
+    text = _without_pointers(text)
     return [n for n in _NUMBER.findall(text) if not _YEAR.match(n.rstrip(".,"))]
 
 
 def _measured(text: str) -> list[str]:
     """Numbers that report a value: "die 105 Clusterinitiativen" names a known group, it does not
     measure anything, while "17 (von den 105) tragen sich selbst" does."""
-    clean = _NOT_A_COUNT.sub(" ", _POINTER.sub(" ", text))
-    clean = _KNOWN_GROUP.sub(" ", clean)
+    clean = _KNOWN_GROUP.sub(" ", _without_pointers(text))
     return [n for n in _NUMBER.findall(clean) if not _YEAR.match(n.rstrip(".,"))]
 
 
@@ -198,7 +202,7 @@ def indicator_name(text: str) -> str:
     match = _NAME_NOUN.search(text)
     if match:
         return " ".join(match.group(0).split()).strip(" ,-–")
-    clean = _NOT_A_COUNT.sub(" ", _POINTER.sub(" ", text))
+    clean = _without_pointers(text)
     share = _SHARE_OF.search(clean)
     if share:
         name = "Anteil der " + " ".join(share.group(1).split())
