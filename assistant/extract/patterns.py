@@ -122,12 +122,18 @@ REPORTING_MODAL_LONG = re.compile(
 )
 PAST_MODAL: list[Pattern] = [[_in("musste", "mussten")]]
 
+_IMPORTANT = {"LOWER": {"REGEX": r"^(wesentlich|wichtig|zentral|entscheidend|maßgeblich)\w*$"}}
 SUCCESS: dict[str, list[Pattern]] = {
     "factor": [
         [{"LOWER": {"REGEX": r"^(erfolgsfaktor|schlüsselfaktor|erfolgsvoraussetzung|voraussetzung|erfolgsentsch)"}}],
         [{"LOWER": {"REGEX": r"^(success|key)$"}}, _in("factor", "factors", "to")],
         [_in("entscheidend", "ausschlaggebend", "maßgeblich", "wesentlich", "zentral"), _GAP, _in("für", "zur", "zum")],
         [_in("erfordert", "erfordern", "verlangt", "verlangen", "setzt", "requires")],
+        # "bedarf nachhaltiger Kraftanstrengung": the verb, not the noun "Bedarf"
+        [{"TEXT": {"IN": ["bedarf", "bedürfen"]}}],
+        [_in("bleibt", "bleiben"), _in("wichtig", "entscheidend", "zentral", "unverzichtbar")],
+        # "ein wesentliches Einfallstor, um Potenziale zu erschließen": a means to an end
+        [_IMPORTANT, _SHORT_GAP, {"TEXT": ","}, _in("um")],
         [_in("trägt", "tragen"), _GAP, _in("bei")],
         [_in("beitragen", "beiträgt")],
         [_in("entscheidend", "ausschlaggebend", "erfolgsentscheidend"), _in("sein")],
@@ -149,7 +155,7 @@ LESSON: dict[str, list[Pattern]] = {
         [_in("nicht"), _GAP, _in("gerecht", "ausreichend", "ausreichendem", "adäquat")],
         [_in("kritisch", "ungünstig"), _GAP, _in("ist", "sind", "zu")],
         [_in("ist", "sind"), _GAP, _in("ungünstig", "kritisch", "problematisch", "nachteilig")],
-        [_in("gründe"), _in("hierfür", "dafür")],
+        [{"LOWER": {"REGEX": r"^(grund|gründe)$"}}, _in("hierfür", "dafür", "für")],
         [_in("verstärkungspotenzial", "steigerungspotenzial", "verbesserungspotenzial", "optimierungspotenzial")],
         [_in("einfluss"), _GAP, _in("auf")],
         [_in("scheitern", "scheitert")],
@@ -168,6 +174,7 @@ REASON: dict[str, list[Pattern]] = {
         [_in("dynamischer", "innovativer", "erfolgreicher", "produktiver", "leistungsfähiger")],
         [{"LOWER": {"REGEX": r"^krisenhilfe"}}],
         [_in("hilft", "helfen"), _GAP, _in("zu")],
+        [_in("hilft", "helfen"), {"TEXT": ","}],  # "hilft, die Phase … besser zu bewältigen"
         [_in("erweist", "erweisen", "erwiesen"), _GAP, _in("als")],
     ],
 }

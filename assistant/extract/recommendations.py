@@ -107,6 +107,11 @@ _SUBCLAUSE_MODAL = re.compile(
     r"(?:^|[,;]\s*)(?:Während|während|wenn|Wenn|weil|Weil|da|Da|ob|als)\b[^,;.]*\b(?:muss|müssen)\b|"
     r"\bnicht (?:\S+ )?muss\b|^Nicht\b[^,;.]*\bmuss\b"
 )
+# a verb form right before the reflexive pronoun is conjugated ("verändern sich", "lässt sich");
+# prepositions that end the same way ("zwischen sich", "gegen sich") are not verbs
+_CONJUGATED_BEFORE_SICH = re.compile(r"(?!(?:zwischen|gegen|neben|hinter|unter|über)$)[a-zäöüß]+(?:en|ern|eln|t)")
+# words that end like an infinitive but are particles or adverbs: "rücken … zusammen" is conjugated
+_NOT_INFINITIVE = frozenset("zusammen entgegen gegen neben eben oben unten hinten innen außen morgen wegen".split())
 _ZU_INFINITIVE = re.compile(r"(?:\bzu [a-zäöü]+|[a-zäöü]+zu[a-zäöü]+en)[\s.!)]*$")
 # the noun "Empfehlung" gives a recommendation when its content follows: after a colon
 # ("eine zentrale Empfehlung: SM4: Verankerung …") or as a zu-infinitive ("Unsere Empfehlung
@@ -189,6 +194,8 @@ def _has_verb_form(words: list[tuple[str, str]]) -> bool:
     for index, ((text, lemma), (following, _)) in enumerate(itertools.pairwise(words)):
         if _FINITE.fullmatch(text):
             return True  # "Zuständigkeiten sind gleichgeblieben": an auxiliary before the participle
+        if following == "sich" and _CONJUGATED_BEFORE_SICH.fullmatch(text):
+            return True  # "Querschnittsthemen lassen sich … entwickeln": an instruction puts "sich" first
         if following[:1].isupper():
             continue  # "an die veränderten Bedingungen": a participle before its noun is an adjective
         if index == len(words) - 2 or text.endswith("end"):
@@ -218,7 +225,7 @@ def _instruction(unit: Unit, hits: CueHits) -> bool:
     before = first[-2][0] if len(first) > 1 else ""
     if not re.fullmatch(r"[a-zäöüß][a-zäöüß\-]*(?:en|ern|eln)", last) or before == "zu" or "zu" in last[2:-3]:
         return False  # "… darzustellen", "zu geben": a goal being described, not an instruction
-    if last_lemma != last:
+    if last_lemma != last or last in _NOT_INFINITIVE:
         return False  # an infinitive is its own lemma; "aufgerufen", "permanenten" are not
     if _has_verb_form(first):
         return False

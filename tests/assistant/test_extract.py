@@ -247,12 +247,31 @@ def test_english_text_is_not_read_as_a_german_instruction() -> None:
         "Darüber hinaus konnten Kooperationen zwischen Akteuren initiiert werden.",
         "Zuständigkeiten sind gleichgeblieben",  # an auxiliary right before the last word
         "Grenzen) und der permanenten, konstruktiven Gestaltung des Erfolgs.",  # an adjective before a comma
+        "In der Krise rücken Akteure zusammen; neue Partnerschaften entstehen.",  # a particle, not an infinitive
+        "Querschnittsthemen lassen sich durch Kooperation entwickeln.",  # a verb before "sich" is conjugated
     ],
 )
 def test_reports_that_end_in_an_en_word_are_no_instructions(text: str) -> None:
     hits = cue_matcher().hits([text])[0]
     assert classify(_unit(text, heading="Implikationen"), hits) is None
     assert classify(_unit(text, lead="Zwischenbewertung:", heading="Implikationen", bullet=True), hits) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Die Entwicklung gemeinsamer Projekte bedarf nachhaltiger Kraftanstrengung.", "success_factor"),
+        ("Die Digitalisierung ist ein wesentliches Einfallstor, um Potenziale zu erschließen.", "success_factor"),
+        ("Die persönliche Präsenz bleibt wichtig, auch nach der Krise.", "success_factor"),
+        ("Die Zusammenarbeit hilft, die Phase der für alle relevanten Gefährdung besser zu bewältigen.", "good_reason"),
+        ("Ein Grund für die Leistungssteigerungen ist die stabile Förderlandschaft.", "lesson"),
+    ],
+)
+def test_conclusions_name_requirements_means_benefits_and_reasons(text: str, expected: str) -> None:
+    hits = cue_matcher().hits([text])[0]
+    hit = classify(_unit(text, heading="Implikationen"), hits)
+    assert hit is not None and hit.type == expected
+    assert classify(_unit(text, heading="Ergebnisse der Befragung"), hits) is None  # a weak cue needs its section
 
 
 def test_addressee_comes_from_the_label_before_the_sentence() -> None:
