@@ -130,7 +130,8 @@ _STRONG = {
         re.I,
     ),
     "lesson": re.compile(
-        r"defizit|lerneffekt|learning|lessons|erfahrung(?:en)? zeig|praxis zeigt|praxiserfahrung|nicht gerecht",
+        r"defizit|lerneffekt|learning|lessons|erfahrung(?:en)? zeig|praxis zeigt|praxiserfahrung|nicht gerecht|"
+        r"nicht (?:\w+ ){0,3}(?:ausreichend\w*|adäquat)\b|unzureichend",  # a shortfall named as such
         re.I,
     ),
     "good_reason": re.compile(r"gute[n]? gründe|guter grund|good reasons?|als vorteil|säulen? im", re.I),

@@ -157,6 +157,9 @@ def _unit(text: str, *, lead: str = "", heading: str = "", bullet: bool = False)
         ("Wir empfehlen den Kammern, Cluster in ihre Regionalstrategien aufzunehmen.", "recommendation"),
         ("Eine Rückkehr zu lokaler Versorgungssicherheit wurde angemahnt.", "recommendation"),
         ("Die Verbände plädieren für eine stärkere Vernetzung der Betriebe.", "recommendation"),
+        # a shortfall named as such is a lesson wherever it stands
+        ("Potenzielle Erfolge werden nicht in ausreichendem Maße dokumentiert oder nachverfolgt.", "lesson"),
+        ("Als Gründe werden eine unzureichende Ressourcenausstattung und schwache Netzwerke angeführt.", "lesson"),
     ],
 )
 def test_recommendation_cues(text: str, expected: str | None) -> None:
