@@ -6,7 +6,7 @@ embedding, no model call — and returns its items with verbatim quotes and cont
 
 from __future__ import annotations
 
-from assistant.extract.indicators import IndicatorHit, group_values, indicator_fields
+from assistant.extract.indicators import IndicatorHit, first_sample_fact_only, group_values, indicator_fields
 from assistant.extract.indicators import classify as classify_indicator
 from assistant.extract.merge import item_id, merge_repeats
 from assistant.extract.patterns import cue_matcher
@@ -43,7 +43,10 @@ def extract_document(library: Library, doc: str) -> list[ChecklistItem]:
         if indicator is not None:
             measured.append((position, indicator))
     vectors = library.sentences.vectors
-    found["indicator"] = [(hit.unit, indicator_fields(hit, values)) for hit, values in group_values(measured, vectors)]
+    found["indicator"] = [
+        (hit.unit, indicator_fields(hit, values))
+        for hit, values in group_values(first_sample_fact_only(measured), vectors)
+    ]
     title = library.documents[doc].title if doc in library.documents else doc
     items: list[ChecklistItem] = []
     for kind in KINDS:

@@ -45,6 +45,8 @@ _QUANTITY_QUESTION = re.compile(
     r"(?:prozentuale|Anteil))",
     re.I,
 )
+# a questionnaire item in the imperative ("3. Schätzen Sie ein, welcher prozentuale Anteil …")
+_SURVEY_PROMPT = re.compile(r"^(?:\d+\.\s*)?(?:Schätzen|Bewerten|Beurteilen|Geben) Sie\b")
 # numbers that point somewhere else: "Abbildung 10", "Kapitel 8", "(1) Struktur", "Beobachtung 5"
 _POINTER = re.compile(
     r"\b(?:Abbildung|Abb\.|Tabelle|Tab\.|Kapitel|Kap\.|Beobachtung|Block|Anhang|Übersicht|S\.|Seite|Fußnote|"
@@ -57,7 +59,7 @@ _NOT_A_COUNT = re.compile(
 )
 # sentences about the document and its figures, not about what is measured
 _META = re.compile(
-    r"\b(?:Abbildung|Abb\.|Grafik|Tabelle|Übersicht|Studie|Analyse)\b[^.]{0,40}\b(?:zeigt|zeigen|verdeutlicht|"
+    r"\b(?:Abbildung|Abb\.|Grafik|Tabelle|Übersicht|Studie|Analyse)\b(?:[^.]|(?<=Abb)\.|(?<=Tab)\.){0,40}\b(?:zeigt|zeigen|verdeutlicht|"
     r"veranschaulicht|gibt|stellt)\b|Rundung|Nachkommastellen|^\*?Hinweis|\bgliedert sich\b",
     re.I,
 )
@@ -71,6 +73,20 @@ _KNOWN_GROUP = re.compile(
 _METHOD_ONLY = re.compile(
     r"\b(?:Minuten|Sekunden|Signifikanzniveau|Standardabweichung|Mann-Whitney|Fragentyp|gedauert|dauerten)\b"
 )
+# who took part in the study: "An der Online-Erhebung haben 100 … teilgenommen", "Alle Fragen wurden
+# von … 143 Personen beantwortet", "Befragung von 100 Cluster Managern"; worth one item per document
+_RESPONDENT = r"(?:Befragte\w*|Teilnehmer\w*|Teilnehmende\w*|Personen|Mitarbeiter\w*|Cluster ?[Mm]anager\w*)"
+_STUDY_SAMPLE = re.compile(
+    r"\b(?:teilgenommen|teilnahmen|beantwortet)\b|\bnahmen\b[^.]{0,80}\bteil\b"
+    rf"|\d+\s+{_RESPONDENT}[^.]{{0,80}}\b(?:genutzt|geäußert|gestartet|abgeschlossen)\b"
+    rf"|\b(?:genutzt|geäußert|gestartet|abgeschlossen)\b[^.]{{0,40}}\bvon\s+(?:\w+\s+)?\d+\s+{_RESPONDENT}"
+    r"|\b(?:Befragung|Erhebung|Umfrage)\s+(?:von|unter)\s+(?:\w+\s+)?\d"
+)
+# a sentence that begins on the page before ("ist 3 % (in Abb. 7 rot dargestellt).") cannot say
+# in its quote what it measures; a caption inside a sentence marks chart labels run together
+_SENTENCE_END = re.compile(r"[.!?:;)\"“”»«]\s*$")
+_CONTINUATION = re.compile(r"^[a-zäöüß]")
+_CAPTION_INSIDE = re.compile(r".\b(?:Abbildung|Abb\.|Tabelle|Tab\.)\s*\d+\s*:")
 _POPULATION_SHARE = re.compile(
     r"\b(?:die meisten|Mehrzahl|Mehrheit|überwiegende[n]? (?:Teil|Anteil)|Großteil|nahezu alle[n]?|fast alle[n]?|"
     r"(?:ein|einem|zwei|drei) ?(?:Drittel|Viertel)|Hälfte|jede[rsn]? \w+te[n]?)\b(?: \w+){0,2} ?"
@@ -139,11 +155,14 @@ def classify(unit: Unit, hits: CueHits, is_recommendation: bool) -> IndicatorHit
     listed = unit.bullet or unit.enumerated
     if listed and in_section(unit, "indicator") and 2 <= words <= 25 and not text.endswith("?"):
         return IndicatorHit(unit, "list", 0.9)
-    if text.rstrip().endswith("?"):
-        if _QUANTITY_QUESTION.search(text.strip()):
-            return IndicatorHit(unit, "question", 0.7)
+    asks = text.rstrip().endswith("?")
+    if (asks or _SURVEY_PROMPT.match(text.strip())) and _QUANTITY_QUESTION.search(text.strip()):
+        return IndicatorHit(unit, "question", 0.7)
+    if asks:
         return None
     if is_recommendation or words < MIN_WORDS or _CAPTION.match(text) or _META.search(text) or _data_row(text):
+        return None
+    if _CONTINUATION.match(text) or _CAPTION_INSIDE.search(text):
         return None
     if hits.measure and not _METHOD_ONLY.search(text):
         return IndicatorHit(unit, "definition", 0.8)
@@ -152,6 +171,8 @@ def classify(unit: Unit, hits: CueHits, is_recommendation: bool) -> IndicatorHit
     has_value = bool(hits.quantity) and (
         bool(_measured(text)) or bool(_POPULATION_SHARE.search(text)) or bool(_SPELLED_COUNT.search(text))
     )
+    if has_value and not _SENTENCE_END.search(text):
+        return None  # chart labels and table rows run together ("… Remote-Führung 83 % Umstellung … 82 %")
     if has_value:
         return IndicatorHit(unit, "value", 0.8)
     return None
@@ -261,6 +282,28 @@ def indicator_fields(hit: IndicatorHit, values: str | None = None) -> dict[str, 
 
 
 SAME_MEASURE = 0.9  # cosine of two adjacent value sentences that report on one measure
+# a share that opens a sentence without saying of whom ("16 Prozent nehmen keine Veränderung wahr",
+# "Lediglich 10 Prozent verzeichnen …") takes its population, and so its measure, from the sentence
+# before: it is a further value of that measure, not a measure of its own
+_ELLIPTIC_SHARE = re.compile(
+    r"^(?:(?:Lediglich|Nur|Weitere|Knapp|Rund|Etwa|Fast|Nahezu|Immerhin|Gut|Über|Mehr als|Weniger als)\s+)?"
+    r"\d+(?:[,.]\d+)?\s*(?:%|Prozent)\s+(?!(?:der|des|aller|von|unserer|dieser|ihrer)\b)"
+)
+
+
+def first_sample_fact_only(hits: list[tuple[int, IndicatorHit]]) -> list[tuple[int, IndicatorHit]]:
+    """The study's sample counts once, where the document first states it; later sentences about
+    who took part (who answered which question, who used a free-text option) are method, not
+    measures of clusters."""
+    kept: list[tuple[int, IndicatorHit]] = []
+    seen = False
+    for position, hit in hits:
+        if hit.shape == "value" and _STUDY_SAMPLE.search(hit.unit.text):
+            if seen:
+                continue
+            seen = True
+        kept.append((position, hit))
+    return kept
 
 
 def group_values(hits: list[tuple[int, IndicatorHit]], vectors: np.ndarray) -> list[tuple[IndicatorHit, str]]:
@@ -277,7 +320,7 @@ def group_values(hits: list[tuple[int, IndicatorHit]], vectors: np.ndarray) -> l
                 first.shape == "value"
                 and position - last_position <= 2
                 and hit.unit.page - first.unit.page <= 1
-                and float(vector @ last_vector) >= SAME_MEASURE
+                and (float(vector @ last_vector) >= SAME_MEASURE or _ELLIPTIC_SHARE.match(hit.unit.text))
             ):
                 values.append(value)
                 groups[-1] = (position, first, values, vector)

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from assistant.extract import document_units, extract_document
+from assistant.extract.indicators import IndicatorHit, first_sample_fact_only, group_values, indicator_name
 from assistant.extract.indicators import classify as classify_indicator
-from assistant.extract.indicators import indicator_name
 from assistant.extract.merge import item_id, language, merge_repeats
 from assistant.extract.patterns import cue_matcher
 from assistant.extract.recommendations import addressee_of, classify
@@ -215,6 +215,62 @@ def test_table_rows_are_no_indicator_values() -> None:
     assert classify_indicator(_unit(row), hits[0], is_recommendation=False) is None
     value = classify_indicator(_unit(sentence), hits[1], is_recommendation=False)
     assert value is not None and value.shape == "value"
+
+
+def _indicator_shape(text: str) -> str | None:
+    hit = classify_indicator(_unit(text), cue_matcher().hits([text])[0], is_recommendation=False)
+    return hit.shape if hit else None
+
+
+@pytest.mark.parametrize(
+    ("text", "shape"),
+    [
+        ("44,6 Prozent der Befragten arbeiten in Clustern mit weniger als 100 Mitgliedern.", "value"),
+        # a sentence begun on the page before cannot say what it measures
+        ("ist 3 % (in Abb. 7 rot dargestellt).", None),
+        # chart labels run together, with or without a caption among them
+        ("Neue Unternehmenskultur, Remote-Führung 83 % Umstellung des Betriebs (Kurzarbeit, Homeoffice) 82 %", None),
+        ("50–100 Clusterakteure >100 Clusterakteure Abbildung 4: Größe der Clusterinitiativen nach Kategorien.", None),
+        # a sentence about a chart, even when it points to its figure number
+        (
+            "Die nächste Grafik (p Abb. 28) zeigt Leistungen, die Clustermanagements (> 5 Mitarbeiter) erbringen.",
+            None,
+        ),
+        # a questionnaire item in the imperative asks for a quantity as a question does
+        ("3. Schätzen Sie ein, welcher prozentuale Anteil der Unternehmen betroffen wurde. a. Nach Zahl", "question"),
+    ],
+)
+def test_indicator_shapes(text: str, shape: str | None) -> None:
+    assert _indicator_shape(text) == shape
+
+
+def _value_hits(texts: list[str]) -> list[tuple[int, IndicatorHit]]:
+    """Value sentences in reading order, sentence i on row i of the vector table."""
+    units = [Unit("t.pdf", 1, 0, len(text), text, (row,)) for row, text in enumerate(texts)]
+    return [(position, IndicatorHit(unit, "value", 0.8)) for position, unit in enumerate(units)]
+
+
+def test_a_share_without_its_population_is_a_further_value_of_the_measure_before() -> None:
+    texts = [
+        "Nahezu drei Viertel der Befragten geben an, dass sich die Zusammenarbeit verstärkt hat.",
+        "13 Prozent gehen davon aus, dass das Kooperationsniveau gleichgeblieben ist.",
+        "40 Prozent der Unternehmen investieren in Weiterbildung.",
+    ]
+    vectors = np.eye(3, dtype=np.float32)  # orthogonal: no two sentences are alike in meaning
+    grouped = group_values(_value_hits(texts), vectors)
+    assert [hit.unit.text for hit, _ in grouped] == [texts[0], texts[2]]
+    assert "13 Prozent" in grouped[0][1]
+
+
+def test_the_study_sample_counts_once() -> None:
+    texts = [
+        "160 Personen haben die Online-Umfrage gestartet; 100 vollständig abgeschlossen.",
+        "Alle Fragen wurden von mindestens 90 und maximal 143 Personen beantwortet.",
+        "44,6 Prozent der Befragten arbeiten in Clustern mit weniger als 100 Mitgliedern.",
+        "19 Teilnehmer:innen haben sich hierzu mit eigenen Worten geäußert.",
+    ]
+    kept = [hit.unit.text for _, hit in first_sample_fact_only(_value_hits(texts))]
+    assert kept == [texts[0], texts[2]]
 
 
 def test_instruction_items_count_only_under_a_lead_that_asks_for_something() -> None:
