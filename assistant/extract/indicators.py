@@ -316,12 +316,10 @@ def group_values(hits: list[tuple[int, IndicatorHit]], vectors: np.ndarray) -> l
         value = indicator_value(" ".join(hit.unit.text.split()))
         if groups and hit.shape == "value":
             last_position, first, values, last_vector = groups[-1]
-            if (
-                first.shape == "value"
-                and position - last_position <= 2
-                and hit.unit.page - first.unit.page <= 1
-                and (float(vector @ last_vector) >= SAME_MEASURE or _ELLIPTIC_SHARE.match(hit.unit.text))
-            ):
+            adjacent_alike = position - last_position <= 2 and float(vector @ last_vector) >= SAME_MEASURE
+            # chart labels may stand between an elliptic share and the sentence it continues
+            elliptic = bool(_ELLIPTIC_SHARE.match(hit.unit.text))
+            if first.shape == "value" and hit.unit.page - first.unit.page <= 1 and (adjacent_alike or elliptic):
                 values.append(value)
                 groups[-1] = (position, first, values, vector)
                 continue

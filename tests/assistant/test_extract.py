@@ -260,6 +260,10 @@ def test_a_share_without_its_population_is_a_further_value_of_the_measure_before
     grouped = group_values(_value_hits(texts), vectors)
     assert [hit.unit.text for hit, _ in grouped] == [texts[0], texts[2]]
     assert "13 Prozent" in grouped[0][1]
+    # chart labels between the two (four units that are no values) do not part them
+    first, elliptic, other = _value_hits(texts)
+    apart = [first, (first[0] + 5, elliptic[1]), (first[0] + 6, other[1])]
+    assert [hit.unit.text for hit, _ in group_values(apart, vectors)] == [texts[0], texts[2]]
 
 
 def test_the_study_sample_counts_once() -> None:
