@@ -24,7 +24,14 @@ from assistant.types import ChecklistItem
 from evals.gold import GOLD_DIR, normalise, token_recall, tokens
 from ingest.settings import Settings
 
+# A document annotated on part of its pages names those page ranges in the folder's scope.json;
+# only predictions on those pages count.
 EXTRACTION_DIR = GOLD_DIR / "extraction"
+# annotated blind (evals/gold/GUIDELINE.md) by annotators who saw neither the rules nor their
+# output; keep it out of rule development
+EXTRACTION_HELDOUT_DIR = GOLD_DIR / "extraction_heldout"
+SCOPE_FILE = "scope.json"
+PageRanges = tuple[tuple[int, int], ...]
 CLAIMS_PATH = GOLD_DIR / "claims.jsonl"
 # written after the claim rules were settled, to see how they carry over to claims they were
 # not developed on; keep it out of rule development
@@ -81,6 +88,20 @@ def load_gold_items(folder: Path = EXTRACTION_DIR) -> list[GoldItem]:
     return items
 
 
+def load_scope(folder: Path) -> dict[str, PageRanges]:
+    """The annotated page ranges of each partly annotated document ((first, last), inclusive)."""
+    path = folder / SCOPE_FILE
+    if not path.exists():
+        return {}
+    ranges = json.loads(path.read_text("utf-8"))
+    return {doc: tuple((int(first), int(last)) for first, last in spans) for doc, spans in ranges.items()}
+
+
+def _annotated(scope: Mapping[str, PageRanges], doc: str, page: int) -> bool:
+    spans = scope.get(doc)
+    return spans is None or any(first <= page <= last for first, last in spans)
+
+
 def load_gold_claims(path: Path = CLAIMS_PATH) -> list[GoldClaim]:
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     return [GoldClaim(r["id"], r["claim"], r["verdict"], r.get("alteration", "")) for r in rows]
@@ -105,13 +126,16 @@ def matches(item: ChecklistItem, gold: GoldItem) -> bool:
     )
 
 
-def score_extraction(items: list[ChecklistItem], gold: list[GoldItem]) -> dict[str, KindScores]:
+def score_extraction(
+    items: list[ChecklistItem], gold: list[GoldItem], scope: Mapping[str, PageRanges] | None = None
+) -> dict[str, KindScores]:
     docs = {g.doc for g in gold}
+    pages = scope or {}
     result: dict[str, KindScores] = {}
     for kind in ("indicator", "recommendation"):
         scores = KindScores(kind)
         for doc in sorted(docs):
-            predicted = [i for i in items if i.kind == kind and i.doc == doc]
+            predicted = [i for i in items if i.kind == kind and i.doc == doc and _annotated(pages, doc, i.page)]
             wanted = [g for g in gold if g.kind == kind and g.doc == doc]
             correct = sum(1 for i in predicted if any(matches(i, g) for g in wanted))
             counted = [g for g in wanted if not g.duplicate]
@@ -153,7 +177,9 @@ def run_checklist_eval(settings: Settings, log: Callable[[str], Any] = print) ->
     started = time.perf_counter()
     items = extract_items(settings)
     extraction_s = time.perf_counter() - started
-    extraction = score_extraction(items, gold_items)
+    extraction = score_extraction(items, gold_items, load_scope(EXTRACTION_DIR))
+    heldout_items = load_gold_items(EXTRACTION_HELDOUT_DIR)
+    extraction_heldout = score_extraction(items, heldout_items, load_scope(EXTRACTION_HELDOUT_DIR))
     claims = load_gold_claims()
     log(f"Aussagen: {len(claims)} Gold-Aussagen werden geprüft …")
     started = time.perf_counter()
@@ -168,18 +194,8 @@ def run_checklist_eval(settings: Settings, log: Callable[[str], Any] = print) ->
         if verdicts[c.id] != c.verdict
     ]
     return {
-        "extraction": {
-            kind: {
-                "precision": s.precision,
-                "recall": s.recall,
-                "predicted": s.predicted,
-                "correct": s.correct,
-                "gold": s.gold,
-                "found": s.found,
-                "per_doc": {d: dict(zip(("predicted", "correct", "gold", "found"), v)) for d, v in s.per_doc.items()},
-            }
-            for kind, s in extraction.items()
-        },
+        "extraction": _extraction_figures(extraction),
+        "extraction_heldout": _extraction_figures(extraction_heldout),
         "extraction_seconds": extraction_s,
         "items_total": len(items),
         "claims": claim_scores | {"seconds": claims_s, "wrong": wrong},
@@ -187,11 +203,26 @@ def run_checklist_eval(settings: Settings, log: Callable[[str], Any] = print) ->
     }
 
 
-def print_checklist_report(console: Console, result: dict[str, Any]) -> None:
-    table = Table(title="Checklisten-Extraktion (Gold: 3 Dokumente)")
+def _extraction_figures(extraction: Mapping[str, KindScores]) -> dict[str, dict[str, Any]]:
+    return {
+        kind: {
+            "precision": s.precision,
+            "recall": s.recall,
+            "predicted": s.predicted,
+            "correct": s.correct,
+            "gold": s.gold,
+            "found": s.found,
+            "per_doc": {d: dict(zip(("predicted", "correct", "gold", "found"), v)) for d, v in s.per_doc.items()},
+        }
+        for kind, s in extraction.items()
+    }
+
+
+def _extraction_table(title: str, figures: Mapping[str, Mapping[str, Any]]) -> Table:
+    table = Table(title=title)
     for column in ("Art", "Präzision", "Recall", "vorhergesagt", "korrekt", "Gold", "gefunden"):
         table.add_column(column, justify="right" if column != "Art" else "left")
-    for kind, s in result["extraction"].items():
+    for kind, s in figures.items():
         table.add_row(
             kind,
             f"{s['precision']:.2f}",
@@ -201,7 +232,16 @@ def print_checklist_report(console: Console, result: dict[str, Any]) -> None:
             str(s["gold"]),
             str(s["found"]),
         )
-    console.print(table)
+    return table
+
+
+def print_checklist_report(console: Console, result: dict[str, Any]) -> None:
+    documents = len(next(iter(result["extraction"].values()))["per_doc"])
+    console.print(_extraction_table(f"Checklisten-Extraktion (Gold: {documents} Dokumente)", result["extraction"]))
+    heldout = result.get("extraction_heldout", {})
+    if heldout and next(iter(heldout.values()))["per_doc"]:
+        title = f"Zurückgehaltenes Gold ({len(next(iter(heldout.values()))['per_doc'])} Dokumente, blind annotiert)"
+        console.print(_extraction_table(title, heldout))
     console.print(
         f"Extraktion des ganzen Korpus: {result['extraction_seconds']:.1f} s, {result['items_total']} Einträge"
     )

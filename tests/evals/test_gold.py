@@ -7,7 +7,13 @@ import json
 from collections import Counter
 
 from assistant.library import open_library
-from evals.checklists import CLAIMS_PATH, HELDOUT_CLAIMS_PATH, load_gold_claims, load_gold_items
+from evals.checklists import (
+    CLAIMS_PATH,
+    EXTRACTION_HELDOUT_DIR,
+    HELDOUT_CLAIMS_PATH,
+    load_gold_claims,
+    load_gold_items,
+)
 from evals.gold import load_questions, normalise
 from ingest.settings import Settings
 from tests.helpers import CORPUS_PAGES
@@ -32,7 +38,7 @@ def test_every_evidence_quote_stands_on_its_page(fake_index: Settings) -> None:
             page = library.page(ev.doc, ev.page)
             if page is None or normalise(ev.quote) not in normalise(page.text):
                 missing.append((q.id, ev.doc, ev.page))
-    for item in load_gold_items():
+    for item in [*load_gold_items(), *load_gold_items(EXTRACTION_HELDOUT_DIR)]:
         page = library.page(item.doc, item.page)
         if page is None or normalise(item.quote) not in normalise(page.text):
             missing.append(("extraction", item.doc, item.page))
