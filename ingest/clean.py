@@ -47,6 +47,9 @@ _UNIT_AHEAD = (
 )
 _FOOTNOTE_LINE = re.compile(rf"^(\d{{1,3}})\s+{_UNIT_AHEAD}(\S.*)$")
 _GLUED_MARKER = re.compile(r"(?<=[^\W\d_]{2}|[^\d\s][.,;:)“”\"%’]|\s%)(\d{1,3})(?=[\s.,;:)]|$)")
+_LAST_TOKEN = re.compile(r"\S+$")
+_CODE = re.compile(r"(?<!\S)([A-ZÄÖÜ]{1,4})(\d{1,2})(?=[\s:.)]|$)")
+MIN_CODE_SERIES = 3
 _GLUED_NUMBER = re.compile(r"(?<![\d.,])(\d{2,})(?=[\s.,;:)]|$)")
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _LAST_WORD = re.compile(r"(\S*?)([^\W\d_][\w&]*)-$")
@@ -162,6 +165,7 @@ def split_footnotes(pages: list[list[str]]) -> list[_PageParts]:
     # marks already glued to a word nearby are accounted for: a number ending in the same
     # digits is a number ("Mitte 2006" with note 6 on the page), not "rund 7518" = 75 + note 18
     word_marked = [{int(m.group(1)) for line in part.body for m in _GLUED_MARKER.finditer(line)} for part in parts]
+    codes = code_series([line for part in parts for line in part.body])
     for number, part in enumerate(parts):
         # a marker may stand one page before its note
         marks = set(confirmed_pages[number].values())
@@ -169,7 +173,7 @@ def split_footnotes(pages: list[list[str]]) -> list[_PageParts]:
             marks |= set(confirmed_pages[number + 1].values())
         nearby = set().union(*word_marked[max(0, number - 1) : number + 2])
         if marks:
-            part.body = [_strip_markers(line, marks, marks - nearby) for line in part.body]
+            part.body = [_strip_markers(line, marks, marks - nearby, codes) for line in part.body]
     return parts
 
 
@@ -187,10 +191,26 @@ def _is_separator(line: str) -> bool:
     return len(line) >= 10 and not line.strip(" _-—")
 
 
-def _strip_markers(line: str, marks: set[int], number_marks: set[int] | None = None) -> str:
+def code_series(lines: list[str]) -> frozenset[str]:
+    """Capital letters numbered in series in a document ("OM1" … "OM9", "SM1" … "SM4"): codes of
+    measures or fields, whose digits are no footnote marks. An acronym with one note ("NICE2") is
+    no series."""
+    numbers: dict[str, set[str]] = {}
+    for line in lines:
+        for match in _CODE.finditer(line):
+            numbers.setdefault(match.group(1), set()).add(match.group(2))
+    return frozenset(letters for letters, seen in numbers.items() if len(seen) >= MIN_CODE_SERIES)
+
+
+def _strip_markers(
+    line: str, marks: set[int], number_marks: set[int] | None = None, codes: frozenset[str] = frozenset()
+) -> str:
     number_marks = marks if number_marks is None else number_marks
 
     def word_marker(match: re.Match[str]) -> str:
+        word = _LAST_TOKEN.search(line, 0, match.start())
+        if word and word.group(0) in codes:
+            return match.group(0)  # "OM1" among "OM2" … "OM9": a numbered measure, not a word with a note
         return "" if int(match.group(1)) in marks else match.group(0)
 
     line = _GLUED_MARKER.sub(word_marker, line)

@@ -31,7 +31,7 @@ from ingest.types import Chunk, FileOutcome, IngestReport
 # Bump when reading, cleaning or chunking changes the stored text: documents indexed by an older
 # pipeline are then re-processed although their file is unchanged (the embedding cache keeps
 # that cheap: only texts that really changed are embedded again).
-PIPELINE_VERSION = "8"
+PIPELINE_VERSION = "9"
 
 
 def pipeline_signature(settings: Settings) -> str:

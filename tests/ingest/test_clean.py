@@ -331,6 +331,8 @@ def test_split_footnotes_moves_notes_and_strips_markers() -> None:
             "Das Interesse an Clustern1 ist groß, im Jahr 2006 gab es viele.",
             "Die Zahl lag bei rund 7518 Betrieben im Land.",
             "12 Initiativen wurden prämiert.",
+            "OM1 Initiativgespräch organisieren; OM2 Betriebe besuchen; OM3 Formate entwickeln.",
+            "Befragt wurden Cluster Manager im Projekt NICE1 aus sieben Ländern.",
             "1 Vgl. Porter (1998), S. 197.",
             "18 Quelle: Landesamt für Statistik.",
         ]
@@ -340,6 +342,8 @@ def test_split_footnotes_moves_notes_and_strips_markers() -> None:
         "Das Interesse an Clustern ist groß, im Jahr 2006 gab es viele.",
         "Die Zahl lag bei rund 75 Betrieben im Land.",
         "12 Initiativen wurden prämiert.",  # no marker 12 anywhere: a sentence, not a note
+        "OM1 Initiativgespräch organisieren; OM2 Betriebe besuchen; OM3 Formate entwickeln.",  # measures
+        "Befragt wurden Cluster Manager im Projekt NICE aus sieben Ländern.",  # an acronym with a note
     ]
     assert part.notes == [["1 Vgl. Porter (1998), S. 197."], ["18 Quelle: Landesamt für Statistik."]]
 
