@@ -137,6 +137,8 @@ _STRONG = {
     "good_reason": re.compile(r"gute[n]? gründe|guter grund|good reasons?|als vorteil|säulen? im", re.I),
 }
 MIN_WORDS = 4
+MIN_COLUMN_LINES = 3
+NARROW_COLUMN_CHARS = 40
 MAX_CHARS = 700
 THRESHOLD = 0.75
 
@@ -236,6 +238,15 @@ def _instruction(unit: Unit, hits: CueHits) -> bool:
     return True
 
 
+def _coded_measure(unit: Unit) -> bool:
+    """A numbered item that says what to do, not a cell of a narrow column that only names a field
+    ("H1 Verbesserung der\nKenntnisse über\n…") or a cut-off label ("H3 Verbesserte")."""
+    content = unit.text[len(unit.code) :]
+    lines = [line for line in content.splitlines() if line.strip()]
+    narrow = len(lines) >= MIN_COLUMN_LINES and sum(len(line) for line in lines) / len(lines) < NARROW_COLUMN_CHARS
+    return len(re.findall(r"[A-Za-zÄÖÜäöüß]{2,}", content)) >= MIN_WORDS and not narrow
+
+
 def _list_lead(lead: str) -> bool:
     """A lead that announces advice: an addressee label, a recommendations word, or an
     instruction itself ("Möglichkeiten der Digitalisierung nachhaltig erschließen:")."""
@@ -276,6 +287,8 @@ def _reading(unit: Unit, hits: CueHits, section: bool, inherited: str | None) ->
         return "recommendation", 1.0
     if normative:
         return "recommendation", 0.85
+    if unit.code and _coded_measure(unit):
+        return "recommendation", 0.9  # "OM5 Einführung einer Rubrik …": an item of a numbered set of measures
     descriptive_list = bool(_REPORTED_LIST.search(unit.lead))
     instruction = _instruction(unit, hits)
     if listed and (section or unit.lead) and not descriptive_list and instruction:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from assistant.extract.patterns import SECTION_WORDS
+from ingest.clean import code_series
 from ingest.lexical import stop_words
 from ingest.types import Page, Sentence
 
@@ -62,7 +63,8 @@ class Unit:
     heading: str = ""  # the numbered or keyword heading it stands under
     lead: str = ""  # the lead-in or label that introduces its list, if any
     bullet: bool = False  # an item of a (flattened) list
-    enumerated: bool = False  # "1. …", "a) …"
+    enumerated: bool = False  # "1. …", "a) …", "OM2 …"
+    code: str = ""  # the code of a numbered measure or field the unit starts with ("OM2", "SM4")
     whole: bool = True  # the unit is its sentences entire (so their vector is its own)
 
     @property
@@ -80,9 +82,20 @@ def bullet_markers(sentences: list[Sentence]) -> frozenset[str]:
     return frozenset(token for token, count in starts.items() if count >= 3)
 
 
-def _split_points(text: str, markers: frozenset[str]) -> list[int]:
-    """Offsets in ``text`` where a bullet marker starts."""
-    points: list[int] = []
+def code_items(sentences: list[Sentence]) -> re.Pattern[str] | None:
+    """Where an item of a numbered scheme starts ("OM2 Besuche …", "SM1 (mittelfristig): …"), for
+    the codes this document numbers in series; a code in running text ("analog zu SM1 sollte",
+    "H1 bis H3") is a reference, not an item."""
+    codes = code_series([s.text for s in sentences])
+    if not codes:
+        return None
+    letters = "|".join(sorted(codes, key=len, reverse=True))
+    return re.compile(rf"(?<!\S)(?:{letters})\d{{1,2}}(?=\s+[A-ZÄÖÜ„\"]|\s*\([^()]{{1,60}}\)\s*:|\s*:)")
+
+
+def _split_points(text: str, markers: frozenset[str], coded: re.Pattern[str] | None = None) -> list[int]:
+    """Offsets in ``text`` where a bullet marker or the code of a numbered item starts."""
+    points: list[int] = [m.start() for m in coded.finditer(text)] if coded else []
     for symbol in _SYMBOL_BULLETS:
         if symbol in ("_", "→"):  # only at the start: both also occur inside running text
             if text.startswith(symbol + " "):
@@ -215,6 +228,7 @@ def _keyword_heading(text: str) -> bool:
 def build_units(doc: str, sentences: list[tuple[int, Sentence]], pages: dict[int, Page]) -> list[Unit]:
     """All units of one document in reading order. ``sentences`` are (table row, sentence)."""
     markers = bullet_markers([s for _, s in sentences])
+    coded = code_items([s for _, s in sentences])
     units: list[Unit] = []
     heading = ""
     lead = ""
@@ -226,7 +240,7 @@ def build_units(doc: str, sentences: list[tuple[int, Sentence]], pages: dict[int
         if title is not None or _keyword_heading(text):
             heading, lead = title or text, ""
             continue
-        points = _split_points(text, markers)
+        points = _split_points(text, markers, coded)
         if not points:
             offset, bullet = _strip_marker(text, markers)
             enumerated = bool(_ENUMERATION.match(text))
@@ -257,7 +271,12 @@ def build_units(doc: str, sentences: list[tuple[int, Sentence]], pages: dict[int
             offset, _ = _strip_marker(text[begin:end], markers)
             tail = _TAIL_LABEL.search(text[begin:end].rstrip())
             segment_end = begin + tail.start() if tail else end  # a trailing label belongs to the next list
-            units.append(_unit(doc, piece, begin + offset, segment_end, text, heading, lead, True, False))
+            code = coded.match(text, begin) if coded else None
+            if code:  # a numbered item keeps its code: "OM2 Besuche … durchführen" is how the table names it
+                item = _unit(doc, piece, begin, segment_end, text, heading, lead, False, True)
+                units.append(replace(item, code=code.group(0)))
+            else:
+                units.append(_unit(doc, piece, begin + offset, segment_end, text, heading, lead, True, False))
             if tail:
                 lead = tail.group(0).strip()
     return _continued_items(_open_leads([u for u in units if u.text]))

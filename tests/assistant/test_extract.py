@@ -116,6 +116,30 @@ def test_numbered_list_items_are_not_taken_for_headings() -> None:
     assert all(u.lead == "Es gab Handlungsbedarfe in drei Bereichen:" for u in enumerated)
 
 
+def test_a_table_of_numbered_measures_becomes_one_unit_per_measure() -> None:
+    page = (
+        "Inhalt der empfohlenen Maßnahme H1 Verbesserung der\nKenntnisse über\nHandwerksorganisationen und\n"
+        "Strukturen der Betriebe\n"
+        "OM1 Initiativgespräch mit Multiplikatoren des Handwerks organisieren; Ziel: Infopaket OM2 Besuche bei "
+        "mind. fünf Handwerksbetrieben durchführen SM1 Teilnahme an einem Gremium des Handwerks\n"
+        "SM2 Aufnahme eines Vertreters des Handwerks in den Beirat\n"
+        "H2 Verbesserte\nAnsprache der\nZielgruppe Handwerk\n"
+        "OM3 Einführung einer Rubrik im Cluster-Newsletter SM3 Aufbereitung der zentralen Botschaften\n"
+        "H3 Öffentlichkeitsarbeit\n"
+        "Analog zu SM1 sollte ebenfalls ein Vertreter des Handwerks in den Beirat aufgenommen werden."
+    )
+    rows, pages = _sentences("t.pdf", [page])
+    units = build_units("t.pdf", rows, pages)
+    coded = {u.code: u for u in units if u.code}
+    assert list(coded) == ["H1", "OM1", "OM2", "SM1", "SM2", "H2", "OM3", "SM3", "H3"]  # "zu SM1 sollte" refers
+    assert coded["OM2"].text == "OM2 Besuche bei mind. fünf Handwerksbetrieben durchführen"
+    for unit in units:
+        assert pages[unit.page].text[unit.start : unit.end] == unit.text
+    readings = {code: classify(unit, cue_matcher().hits([unit.text])[0]) for code, unit in coded.items()}
+    measures = {code for code, hit in readings.items() if hit and hit.type == "recommendation"}
+    assert measures == {"OM1", "OM2", "OM3", "SM1", "SM2", "SM3"}  # fields in a narrow column only name a topic
+
+
 # --- cue rules -----------------------------------------------------------------------------------
 def _unit(text: str, *, lead: str = "", heading: str = "", bullet: bool = False) -> Unit:
     return Unit("t.pdf", 1, 0, len(text), text, (0,), heading=heading, lead=lead, bullet=bullet)
