@@ -98,7 +98,13 @@ RECOMMEND: dict[str, list[Pattern]] = {
         [{"LOWER": {"REGEX": r"^aufgaben?$"}}, _GAP, _in("ist", "sind"), _in("es")],
         [_in("sehen"), _in("wir"), _GAP, {"LOWER": {"REGEX": r"^(potenzial|bedarf|chance|handlungsbedarf)"}}],
         [_in("need", "needs"), _in("to")],
+        [_in("macht", "machen"), _in("es"), _in("sinn")],
+        [_in("ideal"), _in("wäre", "ist"), _in("es")],
+        [_in("ist", "sind"), _SHORT_GAP, _in("angehalten", "aufgerufen", "aufgefordert"), {"TEXT": ","}],
+        [_in("bietet", "bieten"), _in("sich"), _GAP, {"LOWER": "an", "IS_PUNCT": False}, {"IS_PUNCT": True}],
     ],
+    # a suggestion in the subjunctive passive: "könnte daraufhin gesichtet werden"
+    "could": [[_in("könnte", "könnten"), _GAP, {"LOWER": {"REGEX": r"^[a-zäöü]+(?:t|en)$"}}, _in("werden")]],
     # the short form; the long "sind … neu zu bestimmen." is GERUNDIVE below (a regex: a 25-token
     # gap makes the Matcher explode)
     "gerundive": [
@@ -140,6 +146,9 @@ SUCCESS: dict[str, list[Pattern]] = {
         [_in("möglich", "möglich,"), _GAP, _in("weil")],
         [_in("dann"), _GAP, _in("wenn")],
         [_in("je"), _GAP, _in("desto", "umso")],  # weak alone: "Je jünger, desto digital affiner"
+        [_in("erst"), _in("wenn", "dann")],  # a necessary condition
+        [_in("nur"), _in("so")],
+        [_in("kommt", "kommen"), _in("es"), _SHORT_GAP, _in("darauf"), _in("an")],
         [_in("gut"), _in("geeignet")],
         [_in("lohnt", "lohnen", "lohnend")],
         [{"LOWER": {"REGEX": r"^(vertrauen)"}}, _GAP, _in("aufgebaut", "aufbauen")],
@@ -153,6 +162,8 @@ LESSON: dict[str, list[Pattern]] = {
         [{"LOWER": {"REGEX": r"^(defizit|lerneffekt|lernerfahrung|learning|lessons?|schwäche|hemmnis)"}}],
         [_in("mangelnde", "mangelnden", "unzureichende", "unzureichenden", "fehlende", "fehlenden")],
         [_in("nicht"), _GAP, _in("gerecht", "ausreichend", "ausreichendem", "adäquat")],
+        [_in("zu"), _in("wenig")],
+        [_in("kaum"), _in("bekannt")],
         [_in("kritisch", "ungünstig"), _GAP, _in("ist", "sind", "zu")],
         [_in("ist", "sind"), _GAP, _in("ungünstig", "kritisch", "problematisch", "nachteilig")],
         [{"LOWER": {"REGEX": r"^(grund|gründe)$"}}, _in("hierfür", "dafür", "für")],

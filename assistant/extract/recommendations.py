@@ -126,16 +126,20 @@ _STRONG = {
     "success_factor": re.compile(
         r"erfolgsfaktor|voraussetzung|erfolgsentscheidend|schlüsselfaktor|success factor|"
         r"erfolg\w*\b.{0,80}\b(?:erfordert|erfordern|braucht|bedarf|setzt)\b|"
-        r"möglich,? (?:\w+ ){0,4}weil|gut geeignet|entscheidend\w* (?:zu[rm]?|für) (?:\w+ ){0,2}erfolg",
+        r"möglich,? (?:\w+ ){0,4}weil|gut geeignet|entscheidend\w* (?:zu[rm]?|für) (?:\w+ ){0,2}erfolg|"
+        r"\berst (?:wenn|dann)\b|\bnur so\b|\bkommt es (?:\w+ ){0,2}darauf an\b",
         re.I,
     ),
     "lesson": re.compile(
         r"defizit|lerneffekt|learning|lessons|erfahrung(?:en)? zeig|praxis zeigt|praxiserfahrung|nicht gerecht|"
-        r"nicht (?:\w+ ){0,3}(?:ausreichend\w*|adäquat)\b|unzureichend",  # a shortfall named as such
+        r"nicht (?:\w+ ){0,3}(?:ausreichend\w*|adäquat)\b|unzureichend|"  # a shortfall named as such
+        r"\bzu wenig\b|\bkaum bekannt\b",
         re.I,
     ),
     "good_reason": re.compile(r"gute[n]? gründe|guter grund|good reasons?|als vorteil|säulen? im", re.I),
 }
+# "muss" also states necessities and "könnte … werden" also speculates: advice, but less sure
+_WEAK_NORMS = frozenset({"must", "could"})
 MIN_WORDS = 4
 MIN_COLUMN_LINES = 3
 NARROW_COLUMN_CHARS = 40
@@ -263,7 +267,7 @@ def lead_reading(lead: str, hits: CueHits) -> str | None:
     announces conditions of success; "… sollten folgende Schritte …:" announces advice."""
     if not lead or _REPORTED_LIST.search(lead) or _METHOD.search(lead) or _WE_REPORT.search(lead):
         return None
-    if set(hits.recommend) - {"must"}:
+    if set(hits.recommend) - _WEAK_NORMS:
         return "recommendation"
     if hits.success and (_STRONG["success_factor"].search(lead) or re.search(r"\bwenn\W*$", lead)):
         return "success_factor"
@@ -283,7 +287,7 @@ def _reading(unit: Unit, hits: CueHits, section: bool, inherited: str | None) ->
         normative -= {"must"}
     if _OPEN_QUESTION.search(text):
         normative -= {"must", "should"}  # "die Frage, wie … sein sollten" asks, it does not advise
-    if normative - {"must"}:
+    if normative - _WEAK_NORMS:
         return "recommendation", 1.0
     if normative:
         return "recommendation", 0.85

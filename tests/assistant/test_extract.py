@@ -181,6 +181,23 @@ def _unit(text: str, *, lead: str = "", heading: str = "", bullet: bool = False)
         ("Wir empfehlen den Kammern, Cluster in ihre Regionalstrategien aufzunehmen.", "recommendation"),
         ("Eine Rückkehr zu lokaler Versorgungssicherheit wurde angemahnt.", "recommendation"),
         ("Die Verbände plädieren für eine stärkere Vernetzung der Betriebe.", "recommendation"),
+        # soft advice: a subjunctive passive, "macht es Sinn", "ideal wäre", "ist angehalten", "bietet sich an"
+        ("Der Zulieferkatalog könnte daraufhin gesichtet werden, welche Betriebe in Frage kommen.", "recommendation"),
+        (
+            "Da es sich um ein Portfolio handelt, macht es Sinn, Methoden der Dienstleistungsentwicklung zu nutzen.",
+            "recommendation",
+        ),
+        ("Ideal wäre es, wenn ein Unternehmensvertreter aus dem Handwerk gefunden würde.", "recommendation"),
+        ("Jede Clusterinitiative ist angehalten, die Clusterstrategie regelmäßig zu prüfen.", "recommendation"),
+        ("Eine verstärkte Beteiligung der Betriebe bietet sich in kleinen Schritten an.", "recommendation"),
+        # necessary conditions
+        ("Erst wenn Vertrauen gewachsen ist, lassen sich gemeinsame Projekte erzielen.", "success_factor"),
+        (
+            "Bei den Formaten kommt es darauf an, dass die Belange der Zielgruppe berücksichtigt werden.",
+            "success_factor",
+        ),
+        ("Die Clusterinitiativen sind den Betrieben gar nicht oder zu wenig bekannt.", "lesson"),
+        ("Die Clustermanagerin ist ihnen aus ihrer früheren Tätigkeit nicht bekannt.", None),
         # a shortfall named as such is a lesson wherever it stands
         ("Potenzielle Erfolge werden nicht in ausreichendem Maße dokumentiert oder nachverfolgt.", "lesson"),
         ("Als Gründe werden eine unzureichende Ressourcenausstattung und schwache Netzwerke angeführt.", "lesson"),
