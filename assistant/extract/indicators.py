@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.extract.patterns import CueHits
-from assistant.extract.recommendations import in_section
+from assistant.extract.recommendations import REPORTED_LIST, in_section
 from assistant.extract.units import Unit, unit_vector
 from ingest.lexicon import stop_words
 
@@ -153,7 +153,8 @@ def classify(unit: Unit, hits: CueHits, is_recommendation: bool) -> IndicatorHit
     if len(text) > MAX_CHARS or _REFERENCE.search(text) or _NUMBER_ROW.match(text):
         return None
     listed = unit.bullet or unit.enumerated
-    if listed and in_section(unit, "indicator") and 2 <= words <= 25 and not text.endswith("?"):
+    reported = bool(REPORTED_LIST.search(unit.lead))  # "Die Anwendung der Auswahlkriterien ergab folgende Auswahl:"
+    if listed and in_section(unit, "indicator") and not reported and 2 <= words <= 25 and not text.endswith("?"):
         return IndicatorHit(unit, "list", 0.9)
     asks = text.rstrip().endswith("?")
     if (asks or _SURVEY_PROMPT.match(text.strip())) and _QUANTITY_QUESTION.search(text.strip()):

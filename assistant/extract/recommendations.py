@@ -97,8 +97,10 @@ _WE_REPORT = re.compile(
     r"\bwir (?:haben|hatten|konnten|gehen|wollten)\b",
     re.I,
 )
-_REPORTED_LIST = re.compile(
-    r"\b(?:wurde|wurden|beinhaltete|beschrieben|benannt|umgesetzt|haben wir|wir haben|Ziel\w*)\b", re.I
+REPORTED_LIST = re.compile(
+    r"\b(?:wurde|wurden|beinhaltete|beschrieben|benannt|umgesetzt|haben wir|wir haben|ergab|ergaben|"
+    r"Ziel(?:e|en|setzung|stellung)?)\b",  # "Zielgruppe" names whom the list is for
+    re.I,
 )
 _OPEN_QUESTION = re.compile(
     r"\bdie Frage,? (?:wie|ob|welche|inwieweit)\b|\b(?:wie|ob) [^,.]*\b(?:sollte|sollten|muss|müssen)\b"
@@ -138,6 +140,9 @@ _STRONG = {
     ),
     "good_reason": re.compile(r"gute[n]? gründe|guter grund|good reasons?|als vorteil|säulen? im", re.I),
 }
+_ADVICE_LEAD_WORDS = ("empfehl", "handlungsbedarf", "mitnehmen", "maßnahme")
+# a measure named by its action: "Durchführung einer Bestandsaufnahme", "Sichtung des Katalogs"
+_ACTION_NOUN = re.compile(r"^[A-ZÄÖÜ][a-zäöüß\-]*(?:ung|nahme)\s+(?:der|des|einer|eines|von|vom|zur|zum)\b")
 # "muss" also states necessities and "könnte … werden" also speculates: advice, but less sure
 _WEAK_NORMS = frozenset({"must", "could"})
 MIN_WORDS = 4
@@ -255,9 +260,9 @@ def _list_lead(lead: str) -> bool:
     """A lead that announces advice: an addressee label, a recommendations word, or an
     instruction itself ("Möglichkeiten der Digitalisierung nachhaltig erschließen:")."""
     lower = lead.lower()
-    if _REPORTED_LIST.search(lead):
+    if REPORTED_LIST.search(lead):
         return False
-    if re.match(r"^(?:für|for) ", lower) or any(w in lower for w in ("empfehl", "handlungsbedarf", "mitnehmen")):
+    if re.match(r"^(?:für|for) ", lower) or any(w in lower for w in _ADVICE_LEAD_WORDS):
         return True
     return bool(_INFINITIVE_END.search(lead.rstrip(": ")))  # the lead is an instruction itself
 
@@ -265,7 +270,7 @@ def _list_lead(lead: str) -> bool:
 def lead_reading(lead: str, hits: CueHits) -> str | None:
     """What a lead-in promises for its list: "Die Erfahrung zeigt, dass … vor allem dann …, wenn"
     announces conditions of success; "… sollten folgende Schritte …:" announces advice."""
-    if not lead or _REPORTED_LIST.search(lead) or _METHOD.search(lead) or _WE_REPORT.search(lead):
+    if not lead or REPORTED_LIST.search(lead) or _METHOD.search(lead) or _WE_REPORT.search(lead):
         return None
     if set(hits.recommend) - _WEAK_NORMS:
         return "recommendation"
@@ -293,7 +298,7 @@ def _reading(unit: Unit, hits: CueHits, section: bool, inherited: str | None) ->
         return "recommendation", 0.85
     if unit.code and _coded_measure(unit):
         return "recommendation", 0.9  # "OM5 Einführung einer Rubrik …": an item of a numbered set of measures
-    descriptive_list = bool(_REPORTED_LIST.search(unit.lead))
+    descriptive_list = bool(REPORTED_LIST.search(unit.lead))
     instruction = _instruction(unit, hits)
     if listed and (section or unit.lead) and not descriptive_list and instruction:
         return "recommendation", 0.9
@@ -302,6 +307,13 @@ def _reading(unit: Unit, hits: CueHits, section: bool, inherited: str | None) ->
         return "recommendation", 0.8  # a point of a list of implications or challenges
     if listed and inherited:
         return inherited, 0.8
+    if (
+        listed
+        and _list_lead(unit.lead)
+        and _ACTION_NOUN.match(text)
+        and not _has_verb_form([*_clauses(hits)[0], ("", "")])
+    ):
+        return "recommendation", 0.85  # "Sichtung der Internetseiten …" under "… weitere mögliche Maßnahmen:"
     if not listed and len(text.split()) <= 12 and instruction:
         return "recommendation", 0.8  # a table cell or margin note that gives an instruction
     if not _has_verb_form([*words, ("", "")]) and (len(words) <= 6 or not text.rstrip().endswith(".")):
@@ -323,7 +335,8 @@ def classify(unit: Unit, hits: CueHits, inherited: str | None = None) -> Recomme
     listed = unit.bullet or unit.enumerated
     if len(text.split()) < MIN_WORDS and not listed:
         return None
-    if len(text) > MAX_CHARS or text.rstrip().endswith("?") or _REFERENCE.search(text):
+    asks = text.rstrip().endswith("?") and not _ACTION_NOUN.match(text)  # "Bestandsaufnahme …: Welche Gewerke?"
+    if len(text) > MAX_CHARS or asks or _REFERENCE.search(text):
         return None
     if not listed and not re.search(r"[.!,:]$", text) and (len(text.split()) < 8 or "\n" in text):
         return None  # headings and margin notes

@@ -33,7 +33,7 @@ _NUMBERED_HEADING = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,3}\.?)\s+(?P<ti
 _FOOTNOTE_START = re.compile(r"^\d{1,3}\s+(?:vgl|Vgl|Anm|siehe|Siehe|Quelle|Interview|Z\.\s?[bB]|Gemäß|Für eine)\b")
 _ENUMERATION = re.compile(r"^(?:\d{1,2}[.)]|[a-h][.)])\s+(?=\S)")
 _END_PUNCT = re.compile(r"[.!?:;…“\")]\s*$")
-_LEADIN = re.compile(r"^[^.!?]{3,120}:$")
+_LEADIN = re.compile(r"^[^.!?]{3,250}:$")
 # "Implikationen 10": a chapter title with its number printed after it
 _CHAPTER = re.compile(r"^(?P<title>[A-ZÄÖÜ][\w\-]*(?: [\w\-]+){0,4}) \d{1,2}$")
 _NOT_CHAPTER = re.compile(r"^(?:Abb|Abbildung|Tab|Tabelle|Kapitel|Seite|Übersicht|Anhang|Block|Frage)\b")

@@ -116,6 +116,26 @@ def test_numbered_list_items_are_not_taken_for_headings() -> None:
     assert all(u.lead == "Es gab Handlungsbedarfe in drei Bereichen:" for u in enumerated)
 
 
+def test_measures_named_by_their_action_under_a_lead_that_announces_measures() -> None:
+    lead = (
+        "Über diese konkret formulierten Maßnahmen sehen wir weitere mögliche operative Maßnahmen, die im "
+        "Zweifelsfall für das Clustermanagement von Interesse sein könnten, um die Zielgruppe zu erreichen:"
+    )
+    page = (
+        f"{lead}\n• Durchführung einer Bestandsaufnahme unter den Cluster-Mitgliedern: Welche Gewerke sind es?\n"
+        "• Zielgruppe Handwerk im Internetauftritt des Clusters berücksichtigen.\n"
+        "Die Anwendung der Auswahlkriterien ergab folgende Auswahl:\n• Clusterinitiative Clean Tech (Stuttgart)"
+    )
+    rows, pages = _sentences("t.pdf", [page])
+    units = build_units("t.pdf", rows, pages)
+    items = [u for u in units if u.bullet]
+    assert [u.lead for u in items[:2]] == [lead, lead]  # a long lead-in still introduces its list
+    hits = cue_matcher().hits([u.text for u in items])
+    readings = [classify(u, h) for u, h in zip(items, hits)]
+    assert [r.type if r else None for r in readings] == ["recommendation", "recommendation", None]
+    assert classify_indicator(items[2], hits[2], is_recommendation=False) is None  # a reported selection
+
+
 def test_a_table_of_numbered_measures_becomes_one_unit_per_measure() -> None:
     page = (
         "Inhalt der empfohlenen Maßnahme H1 Verbesserung der\nKenntnisse über\nHandwerksorganisationen und\n"
