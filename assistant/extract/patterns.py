@@ -88,6 +88,7 @@ RECOMMEND: dict[str, list[Pattern]] = {
     "needed": [
         [_in("ist", "sind", "wäre", "wären", "erscheint", "is", "are"), _GAP, _ADJ_NEEDED, {"TEXT": ","}],
         [_in("es"), _in("ist", "wäre"), _GAP, _ADJ_NEEDED],
+        [_in("ist", "wäre"), _in("es"), _SHORT_GAP, _ADJ_NEEDED],  # "ist es zwingend notwendig, …"
         [_ADJ_NEEDED, _in("ist", "sind", "wäre", "wären"), _in(",")],
         [_in("gilt"), _in("es")],
         [{"TEXT": {"IN": ["bedarf", "bedürfen", "braucht", "brauchen"]}}, _GAP, {"TEXT": {"IN": ["es", "der", "des"]}}],
@@ -119,6 +120,8 @@ RECOMMEND: dict[str, list[Pattern]] = {
         ],
     ],
 }
+# an indispensable condition at the end of a long sentence: "ist eine intensive Zusammenarbeit … unabdingbar."
+INDISPENSABLE = re.compile(r"\b(?:ist|sind)\b[^.;:!?]{0,200}\b(?:unabdingbar|unerlässlich|unverzichtbar)[.!]?$")
 GERUNDIVE = re.compile(rf"\b(?:ist|sind)\b[^.;:!?,]{{0,250}}\bzu (?!(?:{_OBSERVE})\b)[a-zäöü]+(?:en|ern|eln)[.!]?$")
 REPORTING_MODAL: list[Pattern] = [[_MODAL_MUST, _GAP, _REPORTING]]
 # the same with a long gap ("muss die Erhöhung der Kooperationsintensität … positiv bewertet werden"),
@@ -147,7 +150,10 @@ SUCCESS: dict[str, list[Pattern]] = {
         [_in("dann"), _GAP, _in("wenn")],
         [_in("je"), _GAP, _in("desto", "umso")],  # weak alone: "Je jünger, desto digital affiner"
         [_in("erst"), _in("wenn", "dann")],  # a necessary condition
-        [_in("nur"), _in("so")],
+        [_in("nur"), _in("so", "dann")],
+        # "Entscheidend ist …", not a clause ending "…, welche … ausschlaggebend sind."
+        [_in("entscheidend", "ausschlaggebend"), _in("ist", "sind"), {"IS_PUNCT": False}],
+        [_in("hängt", "hängen"), _GAP, _in("von", "davon")],  # "hängt maßgeblich von … ab"
         [_in("kommt", "kommen"), _in("es"), _SHORT_GAP, _in("darauf"), _in("an")],
         [_in("gut"), _in("geeignet")],
         [_in("lohnt", "lohnen", "lohnend")],
@@ -320,6 +326,8 @@ class CueMatcher:
         names = {family: _names(self.nlp, matcher(doc)) for family, matcher in self._families.items()}
         if GERUNDIVE.search(doc.text.strip()):
             names["recommend"] = names["recommend"] | {"gerundive"}
+        if INDISPENSABLE.search(doc.text.strip()):
+            names["recommend"] = names["recommend"] | {"needed"}
         return CueHits(
             recommend=names["recommend"],
             success=names["success"],

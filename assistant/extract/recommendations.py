@@ -89,7 +89,7 @@ _SUBORDINATE = re.compile(r"^(?:um|die|der|das|den|dem|welche[rsn]?|wenn|dass|we
 _QUOTE_SPEECH = re.compile(r"^[„\"»«‚]|[“\"‘]$")
 _REFERENCE = re.compile(r"\(\d{4}[a-z]?\)|\bvgl\.|\bS\. \d|\bwww\.|https?://|\bAnm\.:")
 _METHOD = re.compile(
-    r"\b(?:befragt\w*|Befragte\w*|Teilnehmer\w*|Teilnehmende\w*|Items?|Schieberegler|Skala|Fragebog\w*|gefragt|"
+    r"\b(?:befragt\w*|Befragte\w*|Teilnehmer:innen|Teilnehmer\*innen|Teilnehmende\w*|\w+teilnehmer\w*|Items?|Schieberegler|Skala|Fragebog\w*|gefragt|"
     r"Stichprobe|Interview\w*|Umfrage|Online-Befragung|Lektüre|lesen|Leser\w*)\b"
 )
 _WE_REPORT = re.compile(
@@ -129,7 +129,9 @@ _STRONG = {
         r"erfolgsfaktor|voraussetzung|erfolgsentscheidend|schlüsselfaktor|success factor|"
         r"erfolg\w*\b.{0,80}\b(?:erfordert|erfordern|braucht|bedarf|setzt)\b|"
         r"möglich,? (?:\w+ ){0,4}weil|gut geeignet|entscheidend\w* (?:zu[rm]?|für) (?:\w+ ){0,2}erfolg|"
-        r"\berst (?:wenn|dann)\b|\bnur so\b|\bkommt es (?:\w+ ){0,2}darauf an\b",
+        r"\berst (?:wenn|dann)\b|\bnur (?:so|dann)\b|\bkommt es (?:\w+ ){0,2}darauf an\b|"
+        r"\b(?:entscheidend|ausschlaggebend) (?:ist|sind)\b(?![.,;])|"
+        r"\bh[äa]ng(?:t|en) (?:\w+ ){0,4}(?:davon|von)\b.{0,120}\bab\b",
         re.I,
     ),
     "lesson": re.compile(

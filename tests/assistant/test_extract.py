@@ -217,6 +217,25 @@ def _unit(text: str, *, lead: str = "", heading: str = "", bullet: bool = False)
             "success_factor",
         ),
         ("Die Clusterinitiativen sind den Betrieben gar nicht oder zu wenig bekannt.", "lesson"),
+        (
+            "Der Erfolg einer Clusterinitiative hängt maßgeblich von einem aktiven Clustermanagement ab.",
+            "success_factor",
+        ),
+        (
+            "Ganz entscheidend ist auch die räumliche Nähe, denn sie ermöglicht einen persönlichen Austausch.",
+            "success_factor",
+        ),
+        (
+            "Diese Vorteile kommen nur dann zum Tragen, wenn Vertrauen zwischen den Teilnehmern besteht.",
+            "success_factor",
+        ),
+        ("Fortschritte gab es in Bereichen, welche für die Wirksamkeit von Clustern ausschlaggebend sind.", None),
+        (
+            "Um Innovationen zu schaffen, ist eine intensive Zusammenarbeit zwischen Hochschulen und Unternehmen "
+            "unabdingbar.",
+            "recommendation",
+        ),
+        ("Um sich zu vernetzen, ist es zwingend notwendig zu wissen, welche Cluster es gibt.", "recommendation"),
         ("Die Clustermanagerin ist ihnen aus ihrer früheren Tätigkeit nicht bekannt.", None),
         # a shortfall named as such is a lesson wherever it stands
         ("Potenzielle Erfolge werden nicht in ausreichendem Maße dokumentiert oder nachverfolgt.", "lesson"),
