@@ -49,7 +49,8 @@ _QUANTITY_QUESTION = re.compile(
 _SURVEY_PROMPT = re.compile(r"^(?:\d+\.\s*)?(?:Schätzen|Bewerten|Beurteilen|Geben) Sie\b")
 # numbers that point somewhere else: "Abbildung 10", "Kapitel 8", "(1) Struktur", "Beobachtung 5"
 _POINTER = re.compile(
-    r"\b(?:Abbildung|Abb\.|Tabelle|Tab\.|Kapitel|Kap\.|Beobachtung|Block|Anhang|Übersicht|S\.|Seite|Fußnote|"
+    r"\b(?:Abbildung|Abb\.|Tabelle|Tab\.|Kapitel|Kap\.|Beobachtung|Block|Anhang|Anlage|Abschnitt|Absatz|Übersicht|"
+    r"S\.|Seite|Fußnote|"
     r"Handlungsfeld|Phase|Runde|Stufe|Schritt|Frage)\s*\d+[a-z]?(?:[.,]\d+)*|\(\d\)|^\d+\.\s"
 )
 # numbers that count nothing: dates ("am 08.03.2012") and a footnote's number before its text
@@ -59,7 +60,7 @@ _NOT_A_COUNT = re.compile(
 )
 # sentences about the document and its figures, not about what is measured
 _META = re.compile(
-    r"\b(?:Abbildung|Abb\.|Grafik|Tabelle|Übersicht|Studie|Analyse)\b(?:[^.]|(?<=Abb)\.|(?<=Tab)\.){0,40}\b(?:zeigt|zeigen|verdeutlicht|"
+    r"\b(?:Abbildung|Abb\.|Grafik|Tabelle|Übersicht|Studie|Analyse|Kapitel)\b(?:[^.]|(?<=Abb)\.|(?<=Tab)\.){0,60}\b(?:zeigt|zeigen|verdeutlicht|"
     r"veranschaulicht|gibt|stellt)\b|Rundung|Nachkommastellen|^\*?Hinweis|\bgliedert sich\b",
     re.I,
 )

@@ -196,6 +196,14 @@ REASON: dict[str, list[Pattern]] = {
     ],
 }
 
+_ADJECTIVE = {
+    "LOWER": {
+        "REGEX": r"^[a-zäöüß]{3,}(?:e|en|er|es|em)$",
+        "NOT_IN": ["einer", "eines", "einem", "einen", "aller", "jeder"],
+    },
+    "IS_LOWER": True,
+    "OP": "?",
+}
 # a sentence that reports a measured or counted value
 QUANTITY: dict[str, list[Pattern]] = {
     "percent": [[{"LIKE_NUM": True}, _in("%", "prozent", "prozentpunkte")], [{"TEXT": {"REGEX": r"^\d+([.,]\d+)?%$"}}]],
@@ -217,13 +225,15 @@ QUANTITY: dict[str, list[Pattern]] = {
     "count": [
         [
             {"LIKE_NUM": True},
+            _ADJECTIVE,  # "18 definierte Zukunftsfelder", "34 ausgewählten Indikatoren"
             {
                 "LOWER": {
                     "REGEX": r"^(akteur\w*|cluster\w*|unternehmen|betrieb\w*|mitglied\w*|befragt\w*|personen|"
                     r"teilnehmer\w*|mitarbeit\w*|beschäftigt\w*|stellen|vollzeit\w*|angestellt\w*|"
                     r"euro|mio\.?|millionen|netzwerk\w*|initiativen|organisationen|institut\w*|"
                     r"fragebögen|beantwort\w*|indikatoren|kategorien|qualitätskriterien|zielfeld\w*|"
-                    r"zukunftsfeld\w*|handwerks\w*|fälle\w*|projekte?n?|gründungen)$"
+                    r"zukunftsfeld\w*|handwerks\w*|fälle\w*|projekte?n?|gründungen|bewerbung\w*|wettbewerbsbeitr\w*|"
+                    r"plattform\w*)$"
                 }
             },
         ],
@@ -236,7 +246,11 @@ _MEASURE_NOUN = {"LOWER": {"REGEX": r"^(indikator|kennzahl|kenngröße|messgrö�
 MEASURE: dict[str, list[Pattern]] = {
     "named": [[_MEASURE_NOUN, {"TEXT": {"IN": ["„", '"', "«", "(", ":"]}}]],
     "counted": [
-        [{"LIKE_NUM": True}, {"LOWER": {"REGEX": r"^(indikator|kennzahl|qualitätskriteri|kriteri|kategorie)"}}]
+        [
+            {"LIKE_NUM": True},
+            _ADJECTIVE,
+            {"LOWER": {"REGEX": r"^(indikator|kennzahl|qualitätskriteri|kriteri|kategorie)"}},
+        ]
     ],
     "set": [[{"LOWER": {"REGEX": r"^(indikatorensatz|indikatorenset|kennzahlensystem|betreuungsschlüssel)"}}]],
     "threshold": [[{"LOWER": {"REGEX": r"^(schwellenwert|zielwert|grenzwert)"}}, _GAP, {"LIKE_NUM": True}]],

@@ -316,6 +316,17 @@ def _indicator_shape(text: str) -> str | None:
             "Die nächste Grafik (p Abb. 28) zeigt Leistungen, die Clustermanagements (> 5 Mitarbeiter) erbringen.",
             None,
         ),
+        # an adjective between the number and what it counts
+        ("In Baden-Württemberg gibt es 18 definierte Zukunftsfelder und über 30 landesweite Netzwerke.", "value"),
+        ("Die Begutachtung erfolgt auf Basis von 34 ausgewählten Indikatoren.", "definition"),
+        # an article is no adjective, and a section of a law counts nothing
+        ("Bezeichnung nach Anlage B Abschnitt 1 der Handwerksordnung: Drechsler und Holzspielzeugmacher.", None),
+        # a sentence about the report's own chapter
+        (
+            "Das Kapitel „Clusterinitiativen in Deutschland: Status quo“ verdeutlicht die Entwicklungen aufgrund "
+            "von 105 analysierten Initiativen.",
+            None,
+        ),
         # a questionnaire item in the imperative asks for a quantity as a question does
         ("3. Schätzen Sie ein, welcher prozentuale Anteil der Unternehmen betroffen wurde. a. Nach Zahl", "question"),
     ],
