@@ -131,7 +131,8 @@ _STRONG = {
         r"möglich,? (?:\w+ ){0,4}weil|gut geeignet|entscheidend\w* (?:zu[rm]?|für) (?:\w+ ){0,2}erfolg|"
         r"\berst (?:wenn|dann)\b|\bnur (?:so|dann)\b|\bkommt es (?:\w+ ){0,2}darauf an\b|"
         r"\b(?:entscheidend|ausschlaggebend) (?:ist|sind)\b(?![.,;])|"
-        r"\bh[äa]ng(?:t|en) (?:\w+ ){0,4}(?:davon|von)\b.{0,120}\bab\b",
+        r"\bh[äa]ng(?:t|en) (?:\w+ ){0,4}(?:davon|von)\b.{0,120}\bab\b|"
+        r"\berforder(?:t|n)\b(?!(?:\s+\w+){0,3}\s+keine?n?\b)",  # "erfordert einen regionalen Konsens", not "… keine …"
         re.I,
     ),
     "lesson": re.compile(
@@ -249,13 +250,17 @@ def _instruction(unit: Unit, hits: CueHits) -> bool:
     return True
 
 
+def _narrow_column(text: str) -> bool:
+    """Several short lines: a cell of a narrow table column, which labels the text beside it."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    return len(lines) >= MIN_COLUMN_LINES and sum(len(line) for line in lines) / len(lines) < NARROW_COLUMN_CHARS
+
+
 def _coded_measure(unit: Unit) -> bool:
-    """A numbered item that says what to do, not a cell of a narrow column that only names a field
-    ("H1 Verbesserung der\nKenntnisse über\n…") or a cut-off label ("H3 Verbesserte")."""
+    """A numbered item that says what to do, not a field named in a narrow column ("H1 Verbesserung
+    der\nKenntnisse über\n…") or a cut-off label ("H3 Verbesserte")."""
     content = unit.text[len(unit.code) :]
-    lines = [line for line in content.splitlines() if line.strip()]
-    narrow = len(lines) >= MIN_COLUMN_LINES and sum(len(line) for line in lines) / len(lines) < NARROW_COLUMN_CHARS
-    return len(re.findall(r"[A-Za-zÄÖÜäöüß]{2,}", content)) >= MIN_WORDS and not narrow
+    return len(re.findall(r"[A-Za-zÄÖÜäöüß]{2,}", content)) >= MIN_WORDS and not _narrow_column(content)
 
 
 def _list_lead(lead: str) -> bool:
