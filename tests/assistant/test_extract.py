@@ -217,6 +217,8 @@ def _unit(text: str, *, lead: str = "", heading: str = "", bullet: bool = False)
             "success_factor",
         ),
         ("Die Clusterinitiativen sind den Betrieben gar nicht oder zu wenig bekannt.", "lesson"),
+        ("Cluster Management erfordert einen regionalen Konsens, der Verbindlichkeiten schafft.", "success_factor"),
+        ("Grundsätzlich erfordert das Cluster Management keine eigene Clusterpolitik.", None),
         (
             "Der Erfolg einer Clusterinitiative hängt maßgeblich von einem aktiven Clustermanagement ab.",
             "success_factor",
