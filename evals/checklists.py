@@ -15,12 +15,12 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from rich.console import Console
 from rich.table import Table
 
-from assistant.types import ChecklistItem
+from assistant.types import ChecklistItem, ItemKind
 from evals.gold import GOLD_DIR, normalise, token_recall, tokens
 from ingest.settings import Settings
 
@@ -30,6 +30,9 @@ EXTRACTION_DIR = GOLD_DIR / "extraction"
 # annotated blind (evals/gold/GUIDELINE.md) by annotators who saw neither the rules nor their
 # output; keep it out of rule development
 EXTRACTION_HELDOUT_DIR = GOLD_DIR / "extraction_heldout"
+# a second, blind annotation of a document that is also in EXTRACTION_DIR: how far two annotators
+# agree, and how the product scores against the second one
+EXTRACTION_SECOND_DIR = GOLD_DIR / "extraction_second"
 SCOPE_FILE = "scope.json"
 PageRanges = tuple[tuple[int, int], ...]
 CLAIMS_PATH = GOLD_DIR / "claims.jsonl"
@@ -100,6 +103,15 @@ def load_scope(folder: Path) -> dict[str, PageRanges]:
 def _annotated(scope: Mapping[str, PageRanges], doc: str, page: int) -> bool:
     spans = scope.get(doc)
     return spans is None or any(first <= page <= last for first, last in spans)
+
+
+def gold_as_items(gold: list[GoldItem]) -> list[ChecklistItem]:
+    """One annotation's items in the shape of predictions, to score it against another annotation."""
+    return [
+        ChecklistItem(id=f"gold-{n}", kind=cast(ItemKind, g.kind), doc=g.doc, title=g.doc, page=g.page, quote=g.quote)
+        for n, g in enumerate(gold)
+        if not g.duplicate
+    ]
 
 
 def load_gold_claims(path: Path = CLAIMS_PATH) -> list[GoldClaim]:
@@ -180,6 +192,9 @@ def run_checklist_eval(settings: Settings, log: Callable[[str], Any] = print) ->
     extraction = score_extraction(items, gold_items, load_scope(EXTRACTION_DIR))
     heldout_items = load_gold_items(EXTRACTION_HELDOUT_DIR)
     extraction_heldout = score_extraction(items, heldout_items, load_scope(EXTRACTION_HELDOUT_DIR))
+    second = load_gold_items(EXTRACTION_SECOND_DIR)
+    second_docs = {g.doc for g in second}
+    first_as_items = gold_as_items([g for g in gold_items if g.doc in second_docs])
     claims = load_gold_claims()
     log(f"Aussagen: {len(claims)} Gold-Aussagen werden geprüft …")
     started = time.perf_counter()
@@ -196,6 +211,8 @@ def run_checklist_eval(settings: Settings, log: Callable[[str], Any] = print) ->
     return {
         "extraction": _extraction_figures(extraction),
         "extraction_heldout": _extraction_figures(extraction_heldout),
+        "extraction_second": _extraction_figures(score_extraction(items, second)),
+        "annotator_agreement": _extraction_figures(score_extraction(first_as_items, second)),
         "extraction_seconds": extraction_s,
         "items_total": len(items),
         "claims": claim_scores | {"seconds": claims_s, "wrong": wrong},
@@ -242,6 +259,10 @@ def print_checklist_report(console: Console, result: dict[str, Any]) -> None:
     if heldout and next(iter(heldout.values()))["per_doc"]:
         title = f"Zurückgehaltenes Gold ({len(next(iter(heldout.values()))['per_doc'])} Dokumente, blind annotiert)"
         console.print(_extraction_table(title, heldout))
+    second = result.get("extraction_second", {})
+    if second and next(iter(second.values()))["per_doc"]:
+        console.print(_extraction_table("Zweite, blinde Annotation (Corona-Studie)", second))
+        console.print(_extraction_table("Erste Annotation gemessen an der zweiten", result["annotator_agreement"]))
     console.print(
         f"Extraktion des ganzen Korpus: {result['extraction_seconds']:.1f} s, {result['items_total']} Einträge"
     )

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from assistant.types import ChecklistItem
-from evals.checklists import GoldItem, load_scope, score_extraction
+from evals.checklists import GoldItem, gold_as_items, load_scope, score_extraction
 
 DOC = "bericht.pdf"
 
@@ -47,3 +47,10 @@ def test_only_the_annotated_pages_of_a_document_count(tmp_path: Path) -> None:
     assert (scores.predicted, scores.correct, scores.found) == (1, 1, 1)
     assert score_extraction(items, GOLD)["recommendation"].predicted == 2
     assert load_scope(tmp_path / "missing") == {}
+
+
+def test_one_annotation_scored_against_another() -> None:
+    second = [*GOLD, _gold(70, "Die Politik sollte Netzwerke langfristig fördern.")]
+    first = gold_as_items(GOLD)  # the repeat on page 60 is no item of its own
+    scores = score_extraction(first, second)["recommendation"]
+    assert (scores.predicted, scores.correct, scores.gold, scores.found) == (2, 2, 3, 2)

@@ -10,6 +10,7 @@ from assistant.library import open_library
 from evals.checklists import (
     CLAIMS_PATH,
     EXTRACTION_HELDOUT_DIR,
+    EXTRACTION_SECOND_DIR,
     HELDOUT_CLAIMS_PATH,
     load_gold_claims,
     load_gold_items,
@@ -38,7 +39,7 @@ def test_every_evidence_quote_stands_on_its_page(fake_index: Settings) -> None:
             page = library.page(ev.doc, ev.page)
             if page is None or normalise(ev.quote) not in normalise(page.text):
                 missing.append((q.id, ev.doc, ev.page))
-    for item in [*load_gold_items(), *load_gold_items(EXTRACTION_HELDOUT_DIR)]:
+    for item in [*load_gold_items(), *load_gold_items(EXTRACTION_HELDOUT_DIR), *load_gold_items(EXTRACTION_SECOND_DIR)]:
         page = library.page(item.doc, item.page)
         if page is None or normalise(item.quote) not in normalise(page.text):
             missing.append(("extraction", item.doc, item.page))
