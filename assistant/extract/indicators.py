@@ -41,7 +41,8 @@ _WORD_VALUE = re.compile(
     r"Mehrheit|Großteil)\b|\b(?:nahezu|fast)\s+alle\b"
 )
 _QUANTITY_QUESTION = re.compile(
-    r"^(?:\d+\.\s*)?(?:Wie (?:viele|viel|hoch|gut|intensiv|stark|oft|häufig)|Schätzen Sie|Welche[rns]? "
+    r"^(?:\d+\.\s*)?(?:Wie (?:viele|viel|hoch|gut|intensiv|stark|oft|häufig|lange|groß|zufrieden)|Inwieweit|"
+    r"In welche[mr] (?:Umfang|Maße|Ausmaß)|Schätzen Sie|Welche[rns]? "
     r"(?:prozentuale|Anteil))",
     re.I,
 )

@@ -329,6 +329,9 @@ def _indicator_shape(text: str) -> str | None:
             "von 105 analysierten Initiativen.",
             None,
         ),
+        ("10. Wie lange arbeiten Sie schon im Clustermanagement?", "question"),
+        ("Inwieweit waren Sie von den Veränderungen persönlich betroffen?", "question"),
+        ("Was hat sich durch die Krise in Ihrem Cluster verändert?", None),  # open, not a measure
         # a questionnaire item in the imperative asks for a quantity as a question does
         ("3. Schätzen Sie ein, welcher prozentuale Anteil der Unternehmen betroffen wurde. a. Nach Zahl", "question"),
     ],
