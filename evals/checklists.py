@@ -255,6 +255,20 @@ def _extraction_table(title: str, figures: Mapping[str, Mapping[str, Any]]) -> T
 def print_checklist_report(console: Console, result: dict[str, Any]) -> None:
     documents = len(next(iter(result["extraction"].values()))["per_doc"])
     console.print(_extraction_table(f"Checklisten-Extraktion (Gold: {documents} Dokumente)", result["extraction"]))
+    per_doc = Table(title="pro Dokument (Präzision korrekt/vorhergesagt · Recall gefunden/Gold)")
+    for column in ("Dokument", "Art", "Präzision", "Recall"):
+        per_doc.add_column(column, justify="right" if column in ("Präzision", "Recall") else "left")
+    for kind, figures in result["extraction"].items():
+        for doc, d in figures["per_doc"].items():
+            precision = d["correct"] / d["predicted"] if d["predicted"] else 0.0
+            recall = d["found"] / d["gold"] if d["gold"] else 0.0
+            per_doc.add_row(
+                doc.removesuffix(".pdf"),
+                kind,
+                f"{precision:.2f} ({d['correct']}/{d['predicted']})",
+                f"{recall:.2f} ({d['found']}/{d['gold']})",
+            )
+    console.print(per_doc)
     heldout = result.get("extraction_heldout", {})
     if heldout and next(iter(heldout.values()))["per_doc"]:
         title = f"Zurückgehaltenes Gold ({len(next(iter(heldout.values()))['per_doc'])} Dokumente, blind annotiert)"
