@@ -169,6 +169,13 @@ LESSON: dict[str, list[Pattern]] = {
         [_in("mangelnde", "mangelnden", "unzureichende", "unzureichenden", "fehlende", "fehlenden")],
         [_in("nicht"), _GAP, _in("gerecht", "ausreichend", "ausreichendem", "adäquat")],
         [_in("zu"), _in("wenig")],
+        # a deficit stated as such: "Der Austausch … ist gering", "lediglich in Ansätzen vorhanden"
+        [
+            _in("ist", "sind", "bleibt", "bleiben"),
+            _SHORT_GAP,
+            _in("gering", "schwach", "niedrig", "selten", "begrenzt"),
+        ],
+        [_in("lediglich", "nur"), _in("in"), _in("ansätzen")],
         [_in("kaum"), _in("bekannt")],
         [_in("kritisch", "ungünstig"), _GAP, _in("ist", "sind", "zu")],
         [_in("ist", "sind"), _GAP, _in("ungünstig", "kritisch", "problematisch", "nachteilig")],
@@ -192,6 +199,8 @@ REASON: dict[str, list[Pattern]] = {
         [{"LOWER": {"REGEX": r"^krisenhilfe"}}],
         [_in("hilft", "helfen"), _GAP, _in("zu")],
         [_in("hilft", "helfen"), {"TEXT": ","}],  # "hilft, die Phase … besser zu bewältigen"
+        # a possibility proposed in the subjunctive: "Clusterinitiativen könnten einen Ansatz bieten"
+        [_in("könnte", "könnten", "bestünde", "böte", "böten")],
         [_in("erweist", "erweisen", "erwiesen"), _GAP, _in("als")],
     ],
 }

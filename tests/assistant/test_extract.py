@@ -424,6 +424,8 @@ def test_reports_that_end_in_an_en_word_are_no_instructions(text: str) -> None:
         ("Die persönliche Präsenz bleibt wichtig, auch nach der Krise.", "success_factor"),
         ("Die Zusammenarbeit hilft, die Phase der für alle relevanten Gefährdung besser zu bewältigen.", "good_reason"),
         ("Ein Grund für die Leistungssteigerungen ist die stabile Förderlandschaft.", "lesson"),
+        ("Der Austausch zwischen Clustermanagern und Handwerksvertretern ist gering.", "lesson"),
+        ("Kleine Betriebe könnten größeren Unternehmen Lösungen bieten.", "good_reason"),
     ],
 )
 def test_conclusions_name_requirements_means_benefits_and_reasons(text: str, expected: str) -> None:
