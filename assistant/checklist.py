@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.extract import KINDS, extract_document
+from assistant.extract import KINDS, active_reader, extract_document
 from assistant.library import Library, open_library
 from assistant.types import ChecklistItem
 from ingest.catalog import Catalog
@@ -77,6 +77,8 @@ def extract_items(settings: Settings, kind: str | None = None, doc: str | None =
     library.require_documents()
     items: list[ChecklistItem] = []
     backend = f"llm:{settings.llm_model}" if settings.llm_base_url and settings.llm_model else "rules"
+    if backend == "rules" and active_reader(settings) is not None:
+        backend = "rules+reader"
     for name in sorted(state) if doc is None else [doc]:
         key = (str(settings.data_dir), name, *state[name], backend)
         with _CACHE_LOCK:
@@ -98,7 +100,7 @@ def _extract(settings: Settings, library: Library, doc: str) -> list[ChecklistIt
         found = extract_with_llm(settings, library, doc)
         if found is not None:
             return found
-    return extract_document(library, doc)
+    return extract_document(library, doc, active_reader(settings))
 
 
 # --- ticks and notes ---------------------------------------------------------------------------

