@@ -79,6 +79,15 @@ def _sentences(doc: str, page_texts: list[str]) -> tuple[list[tuple[int, Sentenc
     return rows, pages
 
 
+def _page_units(page: str) -> list[Unit]:
+    """The units of a one-page document, each checked to be a verbatim stretch of its page."""
+    rows, pages = _sentences("t.pdf", [page])
+    units = build_units("t.pdf", rows, pages)
+    for unit in units:
+        assert pages[unit.page].text[unit.start : unit.end] == unit.text
+    return units
+
+
 def test_flattened_bullets_become_verbatim_units_with_their_label() -> None:
     page = (
         "Einleitung zur Tabelle.\n"
@@ -87,8 +96,7 @@ def test_flattened_bullets_become_verbatim_units_with_their_label() -> None:
         "w An Umsetzung neuer Management-Anforderungen anpassen\n"
         "w Neue Akteure integrieren"
     )
-    rows, pages = _sentences("t.pdf", [page])
-    units = build_units("t.pdf", rows, pages)
+    units = _page_units(page)
     texts = [u.text for u in units if u.bullet]
     assert texts == [
         "Agiles Clustermanagement gestalten",
@@ -97,8 +105,6 @@ def test_flattened_bullets_become_verbatim_units_with_their_label() -> None:
         "An Umsetzung neuer Management-Anforderungen anpassen",
         "Neue Akteure integrieren",
     ]
-    for unit in units:
-        assert pages[unit.page].text[unit.start : unit.end] == unit.text
     leads = {u.text: u.lead for u in units if u.bullet}
     assert leads["Agiles Clustermanagement gestalten"] == "Für Clustermanagements"
     assert leads["Neue Akteure integrieren"] == "Für Cluster-Förderung"
@@ -109,8 +115,7 @@ def test_numbered_list_items_are_not_taken_for_headings() -> None:
         "Es gab Handlungsbedarfe in drei Bereichen:\n1. Leistungserbringung im Markt sicherstellen\n"
         "2. Prozesse an die veränderten Bedingungen anpassen\n3. Unternehmen strategisch neu ausrichten"
     )
-    rows, pages = _sentences("t.pdf", [page])
-    units = build_units("t.pdf", rows, pages)
+    units = _page_units(page)
     enumerated = [u for u in units if u.enumerated]
     assert len(enumerated) == 3
     assert all(u.lead == "Es gab Handlungsbedarfe in drei Bereichen:" for u in enumerated)
@@ -126,8 +131,7 @@ def test_measures_named_by_their_action_under_a_lead_that_announces_measures() -
         "• Zielgruppe Handwerk im Internetauftritt des Clusters berücksichtigen.\n"
         "Die Anwendung der Auswahlkriterien ergab folgende Auswahl:\n• Clusterinitiative Clean Tech (Stuttgart)"
     )
-    rows, pages = _sentences("t.pdf", [page])
-    units = build_units("t.pdf", rows, pages)
+    units = _page_units(page)
     items = [u for u in units if u.bullet]
     assert [u.lead for u in items[:2]] == [lead, lead]  # a long lead-in still introduces its list
     hits = cue_matcher().hits([u.text for u in items])
@@ -148,13 +152,10 @@ def test_a_table_of_numbered_measures_becomes_one_unit_per_measure() -> None:
         "H3 Öffentlichkeitsarbeit\n"
         "Analog zu SM1 sollte ebenfalls ein Vertreter des Handwerks in den Beirat aufgenommen werden."
     )
-    rows, pages = _sentences("t.pdf", [page])
-    units = build_units("t.pdf", rows, pages)
+    units = _page_units(page)
     coded = {u.code: u for u in units if u.code}
     assert list(coded) == ["H1", "OM1", "OM2", "SM1", "SM2", "H2", "OM3", "SM3", "H3"]  # "zu SM1 sollte" refers
     assert coded["OM2"].text == "OM2 Besuche bei mind. fünf Handwerksbetrieben durchführen"
-    for unit in units:
-        assert pages[unit.page].text[unit.start : unit.end] == unit.text
     readings = {code: classify(unit, cue_matcher().hits([unit.text])[0]) for code, unit in coded.items()}
     measures = {code for code, hit in readings.items() if hit and hit.type == "recommendation"}
     assert measures == {"OM1", "OM2", "OM3", "SM1", "SM2", "SM3"}  # fields in a narrow column only name a topic
