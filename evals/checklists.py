@@ -100,7 +100,7 @@ def load_scope(folder: Path) -> dict[str, PageRanges]:
     return {doc: tuple((int(first), int(last)) for first, last in spans) for doc, spans in ranges.items()}
 
 
-def _annotated(scope: Mapping[str, PageRanges], doc: str, page: int) -> bool:
+def annotated(scope: Mapping[str, PageRanges], doc: str, page: int) -> bool:
     spans = scope.get(doc)
     return spans is None or any(first <= page <= last for first, last in spans)
 
@@ -147,7 +147,7 @@ def score_extraction(
     for kind in ("indicator", "recommendation"):
         scores = KindScores(kind)
         for doc in sorted(docs):
-            predicted = [i for i in items if i.kind == kind and i.doc == doc and _annotated(pages, doc, i.page)]
+            predicted = [i for i in items if i.kind == kind and i.doc == doc and annotated(pages, doc, i.page)]
             wanted = [g for g in gold if g.kind == kind and g.doc == doc]
             correct = sum(1 for i in predicted if any(matches(i, g) for g in wanted))
             counted = [g for g in wanted if not g.duplicate]

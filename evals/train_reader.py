@@ -32,7 +32,7 @@ from evals.checklists import (
     EXTRACTION_HELDOUT_DIR,
     EXTRACTION_SECOND_DIR,
     GoldItem,
-    _annotated,
+    annotated,
     load_gold_items,
     load_scope,
     matches,
@@ -56,6 +56,7 @@ def training_units(settings: Settings) -> dict[str, list[TrainingUnit]]:
     library = open_library(settings)
     gold = [*load_gold_items(EXTRACTION_DIR), *load_gold_items(EXTRACTION_SECOND_DIR)]
     scope, held_out = load_scope(EXTRACTION_DIR), load_scope(EXTRACTION_HELDOUT_DIR)
+    held_out_docs = {g.doc for g in load_gold_items(EXTRACTION_HELDOUT_DIR)}
     vectors = library.sentences.vectors
     result: dict[str, list[TrainingUnit]] = {}
     for doc in sorted({g.doc for g in gold}):
@@ -64,8 +65,8 @@ def training_units(settings: Settings) -> dict[str, list[TrainingUnit]]:
             u
             for u in document_units(library, doc)
             if eligible(u)
-            and _annotated(scope, doc, u.page)
-            and not (doc in held_out and _annotated(held_out, doc, u.page))
+            and annotated(scope, doc, u.page)
+            and not (doc in held_out_docs and annotated(held_out, doc, u.page))
         ]
         hits = cue_matcher().hits([u.text for u in units])
         result[doc] = []
@@ -103,15 +104,15 @@ def choose_threshold(
     """The threshold with the best F1 of rules plus reader, each document read by its left-out model."""
     scope = load_scope(EXTRACTION_DIR)
     rule_keys = {(i.doc, i.page, i.quote) for i in rules}
+    candidates = [  # units the rules do not already list, with their left-out model's probability
+        (u.item, models[doc].probability(u.features))
+        for doc, doc_units in units.items()
+        for u in doc_units
+        if (u.item.doc, u.item.page, u.item.quote) not in rule_keys
+    ]
     figures: dict[float, tuple[float, float]] = {}
     for threshold in THRESHOLDS:
-        added = [
-            u.item
-            for doc, doc_units in units.items()
-            for u in doc_units
-            if (u.item.doc, u.item.page, u.item.quote) not in rule_keys
-            and models[doc].probability(u.features) >= threshold
-        ]
+        added = [item for item, probability in candidates if probability >= threshold]
         scores = score_extraction([*rules, *added], gold, scope)["recommendation"]
         figures[threshold] = (scores.precision, scores.recall)
     best = max(figures, key=lambda t: _f1(*figures[t]))

@@ -111,7 +111,7 @@ _SUBCLAUSE_MODAL = re.compile(
 )
 # a verb form right before the reflexive pronoun is conjugated ("verändern sich", "lässt sich");
 # prepositions that end the same way ("zwischen sich", "gegen sich") are not verbs
-_CONJUGATED_BEFORE_SICH = re.compile(r"(?!(?:zwischen|gegen|neben|hinter|unter|über)$)[a-zäöüß]+(?:en|ern|eln|t)")
+_CONJUGATED_BEFORE_SICH = re.compile(r"(?!(?:zwischen|gegen|neben)$)[a-zäöüß]+(?:en|ern|eln|t)")
 # words that end like an infinitive but are particles or adverbs: "rücken … zusammen" is conjugated
 _NOT_INFINITIVE = frozenset("zusammen entgegen gegen neben eben oben unten hinten innen außen morgen wegen".split())
 _ZU_INFINITIVE = re.compile(r"(?:\bzu [a-zäöü]+|[a-zäöü]+zu[a-zäöü]+en)[\s.!)]*$")
