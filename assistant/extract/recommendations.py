@@ -124,6 +124,24 @@ _RECOMMENDATION_GIVEN = re.compile(
     re.I,
 )
 _PERCENT = re.compile(r"\d\s*%|\bProzent\b")
+# what clusters do for those who take part, said in the present with a cluster actor at the start of
+# the sentence: "Cluster-Initiativen ermöglichen …", "Die Mitarbeit in Clustern erleichtert …", "Mit
+# Clustern sichern wir …". A good reason without a cue word, which a cluster manager must be able
+# to hand on; the actor at the start keeps out sentences that only mention a cluster in passing
+_CLUSTER_ACTOR = re.compile(
+    r"\b(?:Cluster|Clustern|Clusters|Cluster-Initiativen?|Clusterinitiativen?|Clustermanagements?|Clustermanager\w*|"
+    r"Netzwerke?n?|Netzwerks|Innovationsnetzwerke?n?|Verbünde)(?![\w-])"
+)
+_BENEFIT = re.compile(
+    r"\b(?:ermöglich(?:t|en)|erleichter(?:t|n)|stärk(?:t|en)|steiger(?:t|n)|sicher(?:t|n)|schaff(?:t|en)|biete[tn]|"
+    r"verbesser(?:t|n)|erhöh(?:t|en)|aktivier(?:t|en)|befähig(?:t|en)|profitier(?:t|en)|Synergie\w*|bewältig\w*)\b"
+)
+# a past, an intention or a duty tells what happened or is planned, not what clusters bring
+_NOT_A_BENEFIT = re.compile(
+    r"\b(?:wollen|will|sollen|soll|konnte|konnten|wurde|wurden|war|waren|hatte|hatten|standen|berichteten)\b"
+)
+ACTOR_HEAD_WORDS = 7
+BENEFIT_SCORE = 0.8
 _STRONG = {
     "success_factor": re.compile(
         r"erfolgsfaktor|voraussetzung|erfolgsentscheidend|schlüsselfaktor|success factor|"
@@ -333,7 +351,20 @@ def _reading(unit: Unit, hits: CueHits, section: bool, inherited: str | None) ->
         score += 0.15 * (len(cues) - 1) + (0.35 if section else 0.0)
         if best is None or score > best[1]:
             best = (name, score)
+    if (best is None or best[1] < BENEFIT_SCORE) and _benefit(text):
+        return "good_reason", BENEFIT_SCORE  # a cue word, where there is one, names the kind better
     return best
+
+
+def _benefit(text: str) -> bool:
+    """A present-tense statement of what a cluster brings, its actor opening the sentence."""
+    head = " ".join(text.split()[:ACTOR_HEAD_WORDS])
+    return (
+        text[:1].isupper()
+        and bool(_CLUSTER_ACTOR.search(head))
+        and bool(_BENEFIT.search(text))
+        and not _NOT_A_BENEFIT.search(text)
+    )
 
 
 def eligible(unit: Unit) -> bool:

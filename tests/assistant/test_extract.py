@@ -436,6 +436,33 @@ def test_conclusions_name_requirements_means_benefits_and_reasons(text: str, exp
     assert classify(_unit(text, heading="Ergebnisse der Befragung"), hits) is None  # a weak cue needs its section
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Cluster-Initiativen ermöglichen den Austausch zwischen Forschung und Betrieben.",
+        "Die Mitarbeit in Clustern erleichtert Betrieben den Zugang zu neuen Märkten.",
+        "Herausforderungen können in Netzwerken besser und schneller bewältigt werden.",
+    ],
+)
+def test_what_a_cluster_brings_is_a_good_reason_without_a_cue_word(text: str) -> None:
+    hit = classify(_unit(text, heading="Ergebnisse"), cue_matcher().hits([text])[0])
+    assert hit is not None and hit.type == "good_reason"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Im Jahr 2019 stärkten die Cluster ihre Geschäftsstellen, wie der Bericht beschreibt.",  # no present benefit
+        "Die Cluster wurden 2015 gegründet und bieten seither Seminare an.",  # a history
+        "Das Netzwerk will mit der Kampagne die Sichtbarkeit des Handwerks steigern, heißt es im Plan.",  # an aim
+        "Das Land unterstützt die Unternehmen und stärkt so auch die Cluster.",  # the cluster is not the actor
+        "Der Cluster-Atlas bietet einen Überblick über alle Initiativen.",  # a publication, not a cluster
+    ],
+)
+def test_a_cluster_mentioned_in_passing_or_in_the_past_gives_no_good_reason(text: str) -> None:
+    assert classify(_unit(text, heading="Ergebnisse"), cue_matcher().hits([text])[0]) is None
+
+
 def test_addressee_comes_from_the_label_before_the_sentence() -> None:
     assert addressee_of(_unit("Budgetierung flexibel anpassen", lead="Für Clusterförderung")) == "Politik/Förderer"
     assert addressee_of(_unit("Die Handwerkskammern sollten Betriebe informieren.")) == (
