@@ -22,7 +22,14 @@ from pathlib import Path
 import numpy as np
 
 from assistant.extract.patterns import CueHits
-from assistant.extract.recommendations import RecommendationHit, addressee_of, cue_type, eligible, in_section
+from assistant.extract.recommendations import (
+    RecommendationHit,
+    addressee_of,
+    cue_type,
+    eligible,
+    in_section,
+    marked_down,
+)
 from assistant.extract.units import Unit, unit_vector
 
 READER_PATH = Path(__file__).resolve().parent.parent / "data" / "reader.json"
@@ -49,8 +56,8 @@ class Reader:
         return self.models.get(doc, self.models[ALL_DOCUMENTS])
 
     def read(self, unit: Unit, hits: CueHits, vectors: np.ndarray) -> RecommendationHit | None:
-        if not eligible(unit):
-            return None
+        if not eligible(unit) or marked_down(unit.text):
+            return None  # the reader adds what the rules miss, not what they rule out
         probability = self.model_for(unit.doc).probability(reader_features(unit, hits, vectors))
         if probability < self.threshold:
             return None

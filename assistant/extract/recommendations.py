@@ -380,6 +380,14 @@ def eligible(unit: Unit) -> bool:
     return listed or bool(re.search(r"[.!,:]$", text)) or (len(text.split()) >= 8 and "\n" not in text)
 
 
+def marked_down(text: str) -> bool:
+    """What the rules mark down in any reading: how the study was done, a quoted voice, a
+    measured share (an indicator)."""
+    return bool(
+        _METHOD.search(text) or _WE_REPORT.search(text) or _QUOTE_SPEECH.search(text.strip()) or _PERCENT.search(text)
+    )
+
+
 def cue_type(hits: CueHits) -> str:
     """The kind a unit's strongest cue family suggests; a finding without any cue is a lesson."""
     if hits.recommend:
