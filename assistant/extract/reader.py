@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.extract.merge import language
 from assistant.extract.patterns import CueHits
 from assistant.extract.recommendations import (
     RecommendationHit,
@@ -28,6 +29,7 @@ from assistant.extract.recommendations import (
     cue_type,
     eligible,
     in_section,
+    is_label,
     marked_down,
 )
 from assistant.extract.units import Unit, unit_vector
@@ -56,8 +58,10 @@ class Reader:
         return self.models.get(doc, self.models[ALL_DOCUMENTS])
 
     def read(self, unit: Unit, hits: CueHits, vectors: np.ndarray) -> RecommendationHit | None:
-        if not eligible(unit) or marked_down(unit.text):
+        if not eligible(unit) or marked_down(unit.text) or is_label(unit.text, hits):
             return None  # the reader adds what the rules miss, not what they rule out
+        if language(unit.text) != "de":
+            return None  # an English twin of a German sentence, which the rules' merging cannot fold into it
         probability = self.model_for(unit.doc).probability(reader_features(unit, hits, vectors))
         if probability < self.threshold:
             return None

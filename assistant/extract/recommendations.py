@@ -341,8 +341,8 @@ def _reading(unit: Unit, hits: CueHits, section: bool, inherited: str | None) ->
         return "recommendation", 0.85  # "Sichtung der Internetseiten …" under "… weitere mögliche Maßnahmen:"
     if not listed and len(text.split()) <= 12 and instruction:
         return "recommendation", 0.8  # a table cell or margin note that gives an instruction
-    if not _has_verb_form([*words, ("", "")]) and (len(words) <= 6 or not text.rstrip().endswith(".")):
-        return None  # "weitere Vorteile", "3) Hemmnisse KMU": a label names a topic, it states nothing
+    if is_label(text, hits):
+        return None
     best: tuple[str, float] | None = None
     for name, cues in (("success_factor", hits.success), ("lesson", hits.lesson), ("good_reason", hits.reason)):
         if not cues:
@@ -378,6 +378,12 @@ def eligible(unit: Unit) -> bool:
     if len(text) > MAX_CHARS or asks or _REFERENCE.search(text):
         return False
     return listed or bool(re.search(r"[.!,:]$", text)) or (len(text.split()) >= 8 and "\n" not in text)
+
+
+def is_label(text: str, hits: CueHits) -> bool:
+    """ "weitere Vorteile", "3) Hemmnisse KMU": a label names a topic, it states nothing."""
+    words = [(t, lemma) for t, lemma in hits.tokens if t.isalpha()]
+    return not _has_verb_form([*words, ("", "")]) and (len(words) <= 6 or not text.rstrip().endswith("."))
 
 
 def marked_down(text: str) -> bool:

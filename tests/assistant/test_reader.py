@@ -26,6 +26,8 @@ PAGES = [
         "Wie viele Betriebe kennen die Clusterinitiative in ihrer Region?",
         "42 Prozent der Betriebe arbeiten bereits in einem Netzwerk mit.",  # a measured share
         "In den Interviews nannten die Betriebe vor allem den Zeitaufwand.",  # how the study was done
+        "Clusters help small firms to find partners for joint projects in their region.",  # English
+        "Kooperationsvorteile und Standortvorteile der Betriebe im Cluster",  # a label, no statement
     ]
 ]
 
@@ -69,7 +71,8 @@ def test_the_reader_only_adds_items_and_never_to_ineligible_units(small_index: S
     assert {i.id for i in shy} == {i.id for i in rules}
     assert {i.id for i in rules} < {i.id for i in keen}
     added = [i for i in keen if i.id not in {r.id for r in rules}]
-    # the share is an indicator and the interview finding is method: the rules rule them out, so does the reader
+    # the share is an indicator, the interview finding is method, the label states nothing: the rules rule them
+    # out, so does the reader; it reads German, and a German original would take an English twin's place
     assert [i.quote for i in added] == ["Cluster entwickelt man über gemeinsame Projekte mit den Betrieben der Region."]
     assert added[0].fields["type"] == "lesson"  # a finding without a cue word
 
