@@ -87,7 +87,11 @@ _NOT_INSTRUCTION_START = frozenset(
 )
 _SUBORDINATE = re.compile(r"^(?:um|die|der|das|den|dem|welche[rsn]?|wenn|dass|weil|da|damit|sofern|ob)\b")
 _QUOTE_SPEECH = re.compile(r"^[„\"»«‚]|[“\"‘]$")
-_REFERENCE = re.compile(r"\(\d{4}[a-z]?\)|\bvgl\.|\bS\. \d|\bwww\.|https?://|\bAnm\.:")
+# a literature reference or a bibliographic field ("(Hrsg.)", "Vol. 4 No. 2", "…, in: Bundesministerium …")
+_REFERENCE = re.compile(
+    r"\(\d{4}[a-z]?\)|\bvgl\.|\bS\. \d|\bwww\.|https?://|\bAnm\.:|\bHrsg\.|\bVol\. \d|\bNo\. \d|, in: |"
+    r"\bErscheinungsjahr\b|\bZeitschrift/Buch\b"
+)
 _METHOD = re.compile(
     r"\b(?:befragt\w*|Befragte\w*|Teilnehmer:innen|Teilnehmer\*innen|Teilnehmende\w*|\w+teilnehmer\w*|Items?|Schieberegler|Skala|Fragebog\w*|gefragt|"
     r"Stichprobe|Interview\w*|Umfrage|Online-Befragung|Lektüre|lesen|Leser\w*)\b"

@@ -13,7 +13,7 @@ from assistant.extract.indicators import IndicatorHit, first_sample_fact_only, g
 from assistant.extract.indicators import classify as classify_indicator
 from assistant.extract.merge import item_id, language, merge_repeats
 from assistant.extract.patterns import cue_matcher
-from assistant.extract.recommendations import addressee_of, classify
+from assistant.extract.recommendations import addressee_of, classify, eligible
 from assistant.extract.units import Unit, build_units
 from assistant.library import Library
 from ingest.settings import Settings
@@ -461,6 +461,18 @@ def test_what_a_cluster_brings_is_a_good_reason_without_a_cue_word(text: str) ->
 )
 def test_a_cluster_mentioned_in_passing_or_in_the_past_gives_no_good_reason(text: str) -> None:
     assert classify(_unit(text, heading="Ergebnisse"), cue_matcher().hits([text])[0]) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Zeitschrift/Buch Beitrag in: Meier, A. (Hrsg.), Innovationsmanagement in Netzwerken.",
+        "Titel Kooperationen in Netzwerken stärken die Innovationskraft, in: Ministerium für Wirtschaft.",
+        "Die Betriebe profitieren von Kooperationen, Journal of Regional Studies Vol. 4 No. 2.",
+    ],
+)
+def test_a_bibliographic_entry_is_no_statement_of_the_authors(text: str) -> None:
+    assert not eligible(_unit(text))
 
 
 def test_addressee_comes_from_the_label_before_the_sentence() -> None:
