@@ -7,8 +7,9 @@ development sets and the second annotation; never the held-out pages). A unit is
 it matches a recommendation item of any annotation of its document. For every document a model
 is trained without that document, so the shipped product never reads a document with a model
 that saw its annotations; the model trained on all documents reads every other document. The
-threshold maximises the F1 of rules plus reader on the development gold, each document read by
-its left-out model (leave-one-document-out), so it is not fitted to the documents it is scored on.
+threshold maximises the F1 of rules plus reader on the development gold among the thresholds that
+keep its precision at 0.75 or above, each document read by its left-out model
+(leave-one-document-out), so it is not fitted to the documents it is scored on.
 """
 
 from __future__ import annotations
@@ -23,8 +24,15 @@ from sklearn.linear_model import LogisticRegression
 from assistant.checklist import extract_items
 from assistant.extract import document_units
 from assistant.extract.patterns import cue_matcher
-from assistant.extract.reader import ALL_DOCUMENTS, READER_PATH, Reader, ReaderModel, reader_features, save_reader
-from assistant.extract.recommendations import eligible
+from assistant.extract.reader import (
+    ALL_DOCUMENTS,
+    READER_PATH,
+    Reader,
+    ReaderModel,
+    readable,
+    reader_features,
+    save_reader,
+)
 from assistant.library import open_library
 from assistant.types import ChecklistItem
 from evals.checklists import (
@@ -41,6 +49,9 @@ from evals.checklists import (
 from ingest.settings import Settings
 
 REGULARISATION = 1.0
+# a checklist whose every fourth item is wrong loses its reader's trust: the threshold keeps the
+# precision of rules plus reader at this level or above and, within that, maximises F1
+MIN_PRECISION = 0.75
 THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.3, 0.96, 0.05))
 
 
@@ -52,7 +63,7 @@ class TrainingUnit:
 
 
 def training_units(settings: Settings) -> dict[str, list[TrainingUnit]]:
-    """Per annotated document, its eligible units on annotated (never held-out) pages."""
+    """Per annotated document, the units on annotated (never held-out) pages the reader may read."""
     library = open_library(settings)
     gold = [*load_gold_items(EXTRACTION_DIR), *load_gold_items(EXTRACTION_SECOND_DIR)]
     scope, held_out = load_scope(EXTRACTION_DIR), load_scope(EXTRACTION_HELDOUT_DIR)
@@ -64,13 +75,13 @@ def training_units(settings: Settings) -> dict[str, list[TrainingUnit]]:
         units = [
             u
             for u in document_units(library, doc)
-            if eligible(u)
-            and annotated(scope, doc, u.page)
-            and not (doc in held_out_docs and annotated(held_out, doc, u.page))
+            if annotated(scope, doc, u.page) and not (doc in held_out_docs and annotated(held_out, doc, u.page))
         ]
         hits = cue_matcher().hits([u.text for u in units])
         result[doc] = []
         for unit, cue in zip(units, hits):
+            if not readable(unit, cue):
+                continue  # the reader never reads it, so it neither learns from it nor is scored on it
             item = ChecklistItem(
                 id=f"unit-{unit.page}-{unit.start}",
                 kind="recommendation",
@@ -101,7 +112,8 @@ def choose_threshold(
     rules: list[ChecklistItem],
     gold: list[GoldItem],
 ) -> tuple[float, dict[float, tuple[float, float]]]:
-    """The threshold with the best F1 of rules plus reader, each document read by its left-out model."""
+    """The threshold with the best F1 of rules plus reader among those that keep its precision at
+    ``MIN_PRECISION`` or above, each document read by its left-out model."""
     scope = load_scope(EXTRACTION_DIR)
     rule_keys = {(i.doc, i.page, i.quote) for i in rules}
     candidates = [  # units the rules do not already list, with their left-out model's probability
@@ -115,8 +127,14 @@ def choose_threshold(
         added = [item for item, probability in candidates if probability >= threshold]
         scores = score_extraction([*rules, *added], gold, scope)["recommendation"]
         figures[threshold] = (scores.precision, scores.recall)
-    best = max(figures, key=lambda t: _f1(*figures[t]))
-    return best, figures
+    return pick_threshold(figures), figures
+
+
+def pick_threshold(figures: dict[float, tuple[float, float]]) -> float:
+    """Of the thresholds whose (precision, recall) keeps precision at ``MIN_PRECISION`` or above,
+    the one with the best F1; the most precise one when none does."""
+    precise = [t for t in figures if figures[t][0] >= MIN_PRECISION] or [max(figures, key=lambda t: figures[t][0])]
+    return max(precise, key=lambda t: _f1(*figures[t]))
 
 
 def main() -> None:

