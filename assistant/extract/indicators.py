@@ -12,11 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import numpy as np
-
 from assistant.extract.patterns import CueHits
 from assistant.extract.recommendations import REPORTED_LIST, in_section
-from assistant.extract.units import Unit, unit_vector
+from assistant.extract.units import Unit
 from ingest.lexicon import stop_words
 
 CATEGORIES: dict[str, tuple[str, ...]] = {
@@ -284,7 +282,6 @@ def indicator_fields(hit: IndicatorHit, values: str | None = None) -> dict[str, 
     }
 
 
-SAME_MEASURE = 0.9  # cosine of two adjacent value sentences that report on one measure
 # a share that opens a sentence without saying of whom ("16 Prozent nehmen keine Veränderung wahr",
 # "Lediglich 10 Prozent verzeichnen …") takes its population, and so its measure, from the sentence
 # before: it is a further value of that measure, not a measure of its own
@@ -309,22 +306,19 @@ def first_sample_fact_only(hits: list[tuple[int, IndicatorHit]]) -> list[tuple[i
     return kept
 
 
-def group_values(hits: list[tuple[int, IndicatorHit]], vectors: np.ndarray) -> list[tuple[IndicatorHit, str]]:
-    """Fold value sentences that follow each other and report on the same measure ("65 Prozent …
-    mit Label", "30,2 Prozent … go-cluster", "34 Prozent … weder Label") into the first one: one
-    indicator, several reported values. ``hits`` are (unit position, hit) in reading order."""
-    groups: list[tuple[int, IndicatorHit, list[str], np.ndarray]] = []
-    for position, hit in hits:
-        vector = unit_vector(vectors, hit.unit)
+def group_values(hits: list[tuple[int, IndicatorHit]]) -> list[tuple[IndicatorHit, str]]:
+    """Fold an elliptic share ("13 Prozent gehen davon aus, …") into the value sentence it
+    continues: one indicator, several reported values. Every other value sentence is an item of its
+    own, so the quote a user checks holds the value it reports. ``hits`` are (unit position, hit)
+    in reading order."""
+    groups: list[tuple[IndicatorHit, list[str]]] = []
+    for _, hit in hits:
         value = indicator_value(" ".join(hit.unit.text.split()))
-        if groups and hit.shape == "value":
-            last_position, first, values, last_vector = groups[-1]
-            adjacent_alike = position - last_position <= 2 and float(vector @ last_vector) >= SAME_MEASURE
+        if groups and hit.shape == "value" and _ELLIPTIC_SHARE.match(hit.unit.text):
+            first, values = groups[-1]
             # chart labels may stand between an elliptic share and the sentence it continues
-            elliptic = bool(_ELLIPTIC_SHARE.match(hit.unit.text))
-            if first.shape == "value" and hit.unit.page - first.unit.page <= 1 and (adjacent_alike or elliptic):
+            if first.shape == "value" and hit.unit.page - first.unit.page <= 1:
                 values.append(value)
-                groups[-1] = (position, first, values, vector)
                 continue
-        groups.append((position, hit, [value], vector))
-    return [(first, "; ".join(v for v in values if v)) for _, first, values, _ in groups]
+        groups.append((hit, [value]))
+    return [(first, "; ".join(v for v in values if v)) for first, values in groups]

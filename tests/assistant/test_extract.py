@@ -353,14 +353,23 @@ def test_a_share_without_its_population_is_a_further_value_of_the_measure_before
         "13 Prozent gehen davon aus, dass das Kooperationsniveau gleichgeblieben ist.",
         "40 Prozent der Unternehmen investieren in Weiterbildung.",
     ]
-    vectors = np.eye(3, dtype=np.float32)  # orthogonal: no two sentences are alike in meaning
-    grouped = group_values(_value_hits(texts), vectors)
+    grouped = group_values(_value_hits(texts))
     assert [hit.unit.text for hit, _ in grouped] == [texts[0], texts[2]]
     assert "13 Prozent" in grouped[0][1]
     # chart labels between the two (four units that are no values) do not part them
     first, elliptic, other = _value_hits(texts)
     apart = [first, (first[0] + 5, elliptic[1]), (first[0] + 6, other[1])]
-    assert [hit.unit.text for hit, _ in group_values(apart, vectors)] == [texts[0], texts[2]]
+    assert [hit.unit.text for hit, _ in group_values(apart)] == [texts[0], texts[2]]
+
+
+def test_each_value_sentence_that_names_its_population_is_an_item_whose_quote_holds_its_value() -> None:
+    texts = [
+        "65 Prozent der Teilnehmer:innen gehören einem Cluster mit Label an.",
+        "30,2 Prozent der Teilnehmer:innen gehören einem go-cluster an.",
+    ]
+    grouped = group_values(_value_hits(texts))
+    assert [hit.unit.text for hit, _ in grouped] == texts
+    assert all(value in hit.unit.text for hit, value in grouped)
 
 
 def test_the_study_sample_counts_once() -> None:
