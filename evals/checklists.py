@@ -275,7 +275,7 @@ def print_checklist_report(console: Console, result: dict[str, Any]) -> None:
         console.print(_extraction_table(title, heldout))
     second = result.get("extraction_second", {})
     if second and next(iter(second.values()))["per_doc"]:
-        console.print(_extraction_table("Zweite, blinde Annotation (Corona-Studie)", second))
+        console.print(_extraction_table("Zweite, blinde Annotation (Status quo, Trendatlas, Corona-Studie)", second))
         console.print(_extraction_table("Erste Annotation gemessen an der zweiten", result["annotator_agreement"]))
     console.print(
         f"Extraktion des ganzen Korpus: {result['extraction_seconds']:.1f} s, {result['items_total']} Einträge"
