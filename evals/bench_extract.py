@@ -11,7 +11,7 @@ import time
 from collections import Counter
 
 from assistant import checklist
-from assistant.extract import extract_document
+from assistant.extract import active_reader, extract_document
 from assistant.library import open_library
 from ingest.settings import Settings
 
@@ -23,12 +23,13 @@ def run() -> dict[str, object]:
     started = time.perf_counter()
     library = open_library(settings)
     _ = library.sentences  # vectors from the catalog's embedding cache
+    reader = active_reader(settings)  # as the product reads: the rules, plus the learned reader when it is on
     load_s = time.perf_counter() - started
     per_doc: dict[str, float] = {}
     counts: Counter[str] = Counter()
     for doc in sorted(library.documents):
         begin = time.perf_counter()
-        for item in extract_document(library, doc):
+        for item in extract_document(library, doc, reader):
             counts[f"{doc}:{item.kind}"] += 1
         per_doc[doc] = round(time.perf_counter() - begin, 2)
     cold_s = time.perf_counter() - started
@@ -41,6 +42,7 @@ def run() -> dict[str, object]:
     return {
         "documents": len(library.documents),
         "items": len(items),
+        "reader": reader is not None,
         "load_s": round(load_s, 2),
         "cold_extract_s": round(cold_s, 2),
         "api_first_call_s": round(api_s, 2),
