@@ -55,8 +55,7 @@ def extract_document(library: Library, doc: str, reader: Reader | None = None) -
         if indicator is not None:
             measured.append((position, indicator))
     found["indicator"] = [
-        (hit.unit, indicator_fields(hit, values))
-        for hit, values in group_values(first_sample_fact_only(measured))
+        (hit.unit, indicator_fields(hit, values)) for hit, values in group_values(first_sample_fact_only(measured))
     ]
     title = library.documents[doc].title if doc in library.documents else doc
     items: list[ChecklistItem] = []
