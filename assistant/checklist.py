@@ -165,8 +165,18 @@ _FIELD_LABELS = {
     "recommendation": "Empfehlung",
     "addressee": "Adressat",
     "type": "Typ",
+    "found_by": "Gefunden von",
 }
 _HEADER = ["ID", "Art", "Dokument", "Quelle", "Zitat", *_FIELD_LABELS.values(), "Status", "Notiz"]
+# who found a recommendation: the cue rules, the learned reader (whose items an evaluator weighs with
+# more care) or the configured LLM
+FOUND_BY_LABELS = {"rules": "Regel", "reader": "gelernt", "llm": "LLM"}
+
+
+def field_text(item: ChecklistItem, key: str) -> str:
+    """A field as a person reads it (``found_by`` in German words)."""
+    value = item.fields.get(key, "")
+    return FOUND_BY_LABELS.get(value, value) if key == "found_by" else value
 
 
 def source_label(item: ChecklistItem) -> str:
@@ -177,7 +187,7 @@ def _rows(items: list[ChecklistItem], states: dict[str, ItemState]) -> list[list
     rows = []
     for item in items:
         state = states.get(item.id, ItemState())
-        fields = [item.fields.get(key, "") for key in _FIELD_LABELS]
+        fields = [field_text(item, key) for key in _FIELD_LABELS]
         rows.append([item.id, item.kind, item.doc, source_label(item), item.quote, *fields, state.status, state.note])
     return rows
 

@@ -145,8 +145,9 @@ def verified_items(library: Library, doc: str, found: list[LlmItem]) -> list[Che
         seen.add(identifier)
         keys = _FIELDS[kind]
         fields = {key: str(getattr(raw, key)) for key in keys}
-        if kind == "recommendation" and not fields["recommendation"]:
-            fields["recommendation"] = " ".join(quote.split())
+        if kind == "recommendation":
+            fields["recommendation"] = fields["recommendation"] or " ".join(quote.split())
+            fields["found_by"] = "llm"
         items.append(ChecklistItem(identifier, kind, doc, title, raw.page, quote, fields))
     return items
 

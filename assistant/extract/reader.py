@@ -63,7 +63,9 @@ class Reader:
         probability = self.model_for(unit.doc).probability(reader_features(unit, hits, vectors))
         if probability < self.threshold:
             return None
-        return RecommendationHit(unit=unit, type=cue_type(hits), addressee=addressee_of(unit), score=probability)
+        return RecommendationHit(
+            unit=unit, type=cue_type(hits), addressee=addressee_of(unit), score=probability, found_by="reader"
+        )
 
 
 def readable(unit: Unit, hits: CueHits) -> bool:

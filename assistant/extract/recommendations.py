@@ -183,6 +183,7 @@ class RecommendationHit:
     type: str  # recommendation | success_factor | lesson | good_reason
     addressee: str
     score: float
+    found_by: str = "rules"  # rules | reader: an evaluator weighs what the learned reader adds with more care
 
 
 def in_section(unit: Unit, kind: str) -> bool:
@@ -434,4 +435,5 @@ def recommendation_fields(hit: RecommendationHit) -> dict[str, str]:
         "recommendation": " ".join(hit.unit.text.split()),
         "addressee": hit.addressee,
         "type": hit.type,
+        "found_by": hit.found_by,
     }

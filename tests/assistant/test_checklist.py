@@ -43,6 +43,7 @@ def _items() -> list[ChecklistItem]:
                 "recommendation": "Neue Akteure integrieren",
                 "addressee": "Clustermanagement",
                 "type": "recommendation",
+                "found_by": "reader",
             },
         ),
         ChecklistItem(
@@ -133,6 +134,7 @@ def test_csv_export_parses_and_names_sources() -> None:
     assert first[header.index("Status")] == "erledigt" and first[header.index("Notiz")] == "ok; geprüft"
     assert second[header.index("Status")] == "offen"
     assert second[header.index("Wert")] == "40 Prozent"
+    assert first[header.index("Gefunden von")] == "gelernt"  # the learned reader's item, in German words
 
 
 def test_markdown_export_is_a_table_with_sources() -> None:

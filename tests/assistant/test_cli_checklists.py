@@ -16,7 +16,7 @@ from tests.helpers import run_lotse
 
 ITEM_BASE = {"id", "kind", "doc", "page", "quote", "title"}
 INDICATOR_FIELDS = ITEM_BASE | {"name", "definition", "value", "category"}
-RECOMMENDATION_FIELDS = ITEM_BASE | {"recommendation", "addressee", "type"}
+RECOMMENDATION_FIELDS = ITEM_BASE | {"recommendation", "addressee", "type", "found_by"}
 CITATION_FIELDS = {"n", "doc", "title", "page", "quote", "chunk_id"}
 
 

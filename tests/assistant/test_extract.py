@@ -598,6 +598,7 @@ def test_llm_items_must_quote_their_page_verbatim(
         ("indicator", 1, "Die Rücklaufquote lag bei 40 Prozent"),
     ]
     assert items[0].fields["recommendation"] == "Es ist wichtig, frühzeitig personelle"
+    assert items[0].fields["found_by"] == "llm"
 
     monkeypatch.setattr(
         llm_extract, "structured_model", lambda settings, schema: _FakeStructured(ConnectionError("down"))

@@ -75,6 +75,8 @@ def test_the_reader_only_adds_items_and_never_to_ineligible_units(small_index: S
     # out, so does the reader; it reads German, and a German original would take an English twin's place
     assert [i.quote for i in added] == ["Cluster entwickelt man über gemeinsame Projekte mit den Betrieben der Region."]
     assert added[0].fields["type"] == "lesson"  # a finding without a cue word
+    assert added[0].fields["found_by"] == "reader"
+    assert {i.fields["found_by"] for i in rules if i.kind == "recommendation"} == {"rules"}
 
 
 def test_the_reader_reads_only_the_vectors_it_was_trained_on(small_index: Settings) -> None:

@@ -9,6 +9,7 @@ from urllib.parse import quote
 import pandas as pd
 import streamlit as st
 
+from assistant.checklist import field_text
 from assistant.service import Assistant
 from assistant.types import ChecklistItem
 from ingest.errors import LotseError
@@ -34,6 +35,7 @@ COLUMNS: dict[str, list[tuple[str, str, str]]] = {
         ("Empfehlung", "recommendation", "large"),
         ("Adressat", "addressee", "small"),
         ("Art", "type", "small"),
+        ("Gefunden von", "found_by", "small"),
     ],
 }
 
@@ -57,7 +59,7 @@ def item_table(items: list[ChecklistItem], kind: str, states: dict[str, Any]) ->
     for item in items:
         state = states.get(item.id)
         row: dict[str, Any] = {"Status": getattr(state, "status", "offen") or "offen"}
-        row.update({label: item.fields.get(name, "") for label, name, _ in COLUMNS[kind]})
+        row.update({label: field_text(item, name) for label, name, _ in COLUMNS[kind]})
         row.update(
             {
                 "Dokument": item.title,
