@@ -31,6 +31,7 @@ from assistant.extract.recommendations import (
     in_section,
     is_label,
     marked_down,
+    reporting_lead,
 )
 from assistant.extract.units import Unit, unit_vector
 
@@ -70,10 +71,16 @@ class Reader:
 
 def readable(unit: Unit, hits: CueHits) -> bool:
     """Whether the reader may read a unit: it adds what the rules miss, not what they rule out (too
-    short or long, a question, a label, a study's method, a quoted voice, a measured share), and it
-    reads German: an English twin it added would stand alone, its German original being no item."""
+    short or long, a question, a label, an item of a list that reports what was done, a study's
+    method, a quoted voice, a measured share), and it reads German: an English twin it added would
+    stand alone, its German original being no item."""
+    listed = unit.bullet or unit.enumerated
     return (
-        eligible(unit) and not marked_down(unit.text) and not is_label(unit.text, hits) and language(unit.text) == "de"
+        eligible(unit)
+        and not (listed and reporting_lead(unit.lead))
+        and not marked_down(unit.text)
+        and not is_label(unit.text, hits)
+        and language(unit.text) == "de"
     )
 
 

@@ -391,6 +391,12 @@ def is_label(text: str, hits: CueHits) -> bool:
     return not _has_verb_form([*words, ("", "")]) and (len(words) <= 6 or not text.rstrip().endswith("."))
 
 
+def reporting_lead(lead: str) -> bool:
+    """A lead-in that announces a report, not advice: "Zunächst wurde Folgendes umgesetzt:", "Ziel
+    dieser Studie ist es:", "Wir wollten … unter die Lupe nehmen:"."""
+    return bool(REPORTED_LIST.search(lead) or _WE_REPORT.search(lead))
+
+
 def marked_down(text: str) -> bool:
     """What the rules mark down in any reading: how the study was done, a quoted voice, a
     measured share (an indicator)."""

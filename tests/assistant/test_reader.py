@@ -10,7 +10,16 @@ import pytest
 
 from assistant.extract import active_reader, document_units, extract_document
 from assistant.extract.patterns import cue_matcher
-from assistant.extract.reader import ALL_DOCUMENTS, READER_PATH, Reader, ReaderModel, load_reader, save_reader
+from assistant.extract.reader import (
+    ALL_DOCUMENTS,
+    READER_PATH,
+    Reader,
+    ReaderModel,
+    load_reader,
+    readable,
+    save_reader,
+)
+from assistant.extract.units import Unit
 from assistant.library import Library
 from ingest.settings import Settings
 from tests.assistant.test_extract import build_small_index
@@ -95,3 +104,15 @@ def test_a_probability_below_the_threshold_adds_nothing(small_index: Settings) -
     assert _reader(library, intercept=-5.0).read(unit, hits, library.sentences.vectors) is None
     hit = _reader(library, intercept=5.0).read(unit, hits, library.sentences.vectors)
     assert hit is not None and hit.score > 0.99
+
+
+def test_items_of_a_list_that_reports_what_was_done_are_not_read() -> None:
+    text = "Regelmäßige Austauschrunden mit den Betrieben der Region zu aktuellen Fragen."
+    hits = cue_matcher().hits([text])[0]
+
+    def item(lead: str) -> Unit:
+        return Unit("t.pdf", 1, 0, len(text), text, (0,), lead=lead, bullet=True)
+
+    assert readable(item("Für Clustermanagements empfiehlt sich:"), hits)
+    assert not readable(item("Zunächst wurde insbesondere Folgendes umgesetzt:"), hits)
+    assert not readable(item("Wir wollten die Ebenen genauer unter die Lupe nehmen:"), hits)
