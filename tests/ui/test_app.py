@@ -316,7 +316,7 @@ def test_checklists_render_tables_filters_and_downloads(monkeypatch: pytest.Monk
     pytest.importorskip("assistant.checklist", reason="assistant/checklist.py is not there yet")
     at = start(monkeypatch, shared_index, "views/checklists.py")
     assert [t.label.split(" (")[0] for t in at.tabs] == ["Indikatoren", "Empfehlungen"]
-    assert {m.key for m in at.multiselect} >= {"cl_docs", "cl_who", "cl_type"}
+    assert {m.key for m in at.multiselect} >= {"cl_docs", "cl_who", "cl_type", "cl_found"}
     assert {b.label for b in at.download_button} == {"CSV", "Markdown", "XLSX"}
     tables = at.data_editor
     assert tables, "at least one table of items"
@@ -325,6 +325,21 @@ def test_checklists_render_tables_filters_and_downloads(monkeypatch: pytest.Monk
         assert {"Status", "Dokument", "Seite", "Quelle", "Notiz"} <= set(frame.columns)
         assert set(frame["Status"]) <= {"offen", "erledigt", "nicht relevant"}
         assert all(str(link).split("?")[-1].startswith("quelle=") for link in frame["Quelle"])
+
+
+def test_checklist_filter_by_finder_keeps_what_the_rules_or_the_reader_found() -> None:
+    from assistant.types import ChecklistItem, ItemKind
+    from ui.views.checklists import Selection
+
+    def item(kind: ItemKind, found_by: str = "") -> ChecklistItem:
+        fields = {"type": "lesson", "addressee": "allgemein", "found_by": found_by} if found_by else {}
+        return ChecklistItem(f"{kind}-{found_by}", kind, "a.pdf", "A", 1, "Ein Satz.", fields)
+
+    rule, learned, indicator = item("recommendation", "rules"), item("recommendation", "reader"), item("indicator")
+    assert all(Selection().keeps(i) for i in (rule, learned, indicator))
+    only_rules = Selection(found_by=["Regel"])
+    assert [i.id for i in (rule, learned, indicator) if only_rules.keeps(i)] == [rule.id]
+    assert Selection(found_by=["gelernt"]).keeps(learned)
 
 
 def test_checklist_status_and_note_persist(monkeypatch: pytest.MonkeyPatch, shared_index: UiIndex) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
@@ -111,23 +112,43 @@ def filters(items: list[ChecklistItem]) -> list[ChecklistItem]:
     titles = sorted({item.title for item in items})
     addressees = sorted({item.fields.get("addressee", "") for item in items} - {""})
     types = sorted({item.fields.get("type", "") for item in items} - {""})
-    doc_col, who_col, type_col = st.columns(3)
-    chosen_docs = doc_col.multiselect("Dokument", titles, placeholder="alle Dokumente", key="cl_docs")
-    chosen_who = who_col.multiselect("Adressat", addressees, placeholder="alle Adressaten", key="cl_who")
-    chosen_type = type_col.multiselect("Art der Empfehlung", types, placeholder="alle Arten", key="cl_type")
-    result = []
-    for item in items:
-        if chosen_docs and item.title not in chosen_docs:
-            continue
-        if item.kind == "recommendation":
-            if chosen_who and item.fields.get("addressee", "") not in chosen_who:
-                continue
-            if chosen_type and item.fields.get("type", "") not in chosen_type:
-                continue
-        elif chosen_who or chosen_type:
-            continue  # addressee and type exist only for recommendations
-        result.append(item)
-    return result
+    finders = sorted({field_text(item, "found_by") for item in items} - {""})
+    doc_col, who_col, type_col, found_col = st.columns(4)
+    chosen = Selection(
+        docs=doc_col.multiselect("Dokument", titles, placeholder="alle Dokumente", key="cl_docs"),
+        addressees=who_col.multiselect("Adressat", addressees, placeholder="alle Adressaten", key="cl_who"),
+        types=type_col.multiselect("Art der Empfehlung", types, placeholder="alle Arten", key="cl_type"),
+        found_by=found_col.multiselect(
+            "Gefunden von",
+            finders,
+            placeholder="Regel und gelernt",
+            key="cl_found",
+            help="Regel: ein Stichwort oder eine Form im Text; gelernt: das gelernte Lesemodell, weniger sicher.",
+        ),
+    )
+    return [item for item in items if chosen.keeps(item)]
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the filters above the tables ask for; an empty list asks for nothing."""
+
+    docs: list[str] = field(default_factory=list)
+    addressees: list[str] = field(default_factory=list)
+    types: list[str] = field(default_factory=list)
+    found_by: list[str] = field(default_factory=list)
+
+    def keeps(self, item: ChecklistItem) -> bool:
+        if self.docs and item.title not in self.docs:
+            return False
+        if item.kind != "recommendation":
+            # addressee, type and finder exist only for recommendations
+            return not (self.addressees or self.types or self.found_by)
+        return (
+            (not self.addressees or item.fields.get("addressee", "") in self.addressees)
+            and (not self.types or item.fields.get("type", "") in self.types)
+            and (not self.found_by or field_text(item, "found_by") in self.found_by)
+        )
 
 
 def source_viewer(assistant: Assistant, items: list[ChecklistItem]) -> None:
