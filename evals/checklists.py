@@ -252,9 +252,14 @@ def _extraction_table(title: str, figures: Mapping[str, Mapping[str, Any]]) -> T
     return table
 
 
+def _documents(figures: Mapping[str, Mapping[str, Any]]) -> int:
+    """How many documents a set of extraction figures covers (0 when there is no such gold)."""
+    return len(next(iter(figures.values()))["per_doc"]) if figures else 0
+
+
 def print_checklist_report(console: Console, result: dict[str, Any]) -> None:
-    documents = len(next(iter(result["extraction"].values()))["per_doc"])
-    console.print(_extraction_table(f"Checklisten-Extraktion (Gold: {documents} Dokumente)", result["extraction"]))
+    title = f"Checklisten-Extraktion (Gold: {_documents(result['extraction'])} Dokumente)"
+    console.print(_extraction_table(title, result["extraction"]))
     per_doc = Table(title="pro Dokument (Präzision korrekt/vorhergesagt · Recall gefunden/Gold)")
     for column in ("Dokument", "Art", "Präzision", "Recall"):
         per_doc.add_column(column, justify="right" if column in ("Präzision", "Recall") else "left")
@@ -270,12 +275,12 @@ def print_checklist_report(console: Console, result: dict[str, Any]) -> None:
             )
     console.print(per_doc)
     heldout = result.get("extraction_heldout", {})
-    if heldout and next(iter(heldout.values()))["per_doc"]:
-        title = f"Zurückgehaltenes Gold ({len(next(iter(heldout.values()))['per_doc'])} Dokumente, blind annotiert)"
+    if _documents(heldout):
+        title = f"Zurückgehaltenes Gold ({_documents(heldout)} Dokumente, blind annotiert)"
         console.print(_extraction_table(title, heldout))
     second = result.get("extraction_second", {})
-    if second and next(iter(second.values()))["per_doc"]:
-        console.print(_extraction_table("Zweite, blinde Annotation (Status quo, Trendatlas, Corona-Studie)", second))
+    if _documents(second):
+        console.print(_extraction_table(f"Zweite, blinde Annotation ({_documents(second)} Dokumente)", second))
         console.print(_extraction_table("Erste Annotation gemessen an der zweiten", result["annotator_agreement"]))
     console.print(
         f"Extraktion des ganzen Korpus: {result['extraction_seconds']:.1f} s, {result['items_total']} Einträge"

@@ -62,10 +62,14 @@ class TrainingUnit:
     positive: bool
 
 
-def training_units(settings: Settings) -> dict[str, list[TrainingUnit]]:
+def development_gold() -> list[GoldItem]:
+    """Every annotation of the development documents: ours, the blind development sets, the second."""
+    return [*load_gold_items(EXTRACTION_DIR), *load_gold_items(EXTRACTION_SECOND_DIR)]
+
+
+def training_units(settings: Settings, gold: list[GoldItem]) -> dict[str, list[TrainingUnit]]:
     """Per annotated document, the units on annotated (never held-out) pages the reader may read."""
     library = open_library(settings)
-    gold = [*load_gold_items(EXTRACTION_DIR), *load_gold_items(EXTRACTION_SECOND_DIR)]
     scope, held_out = load_scope(EXTRACTION_DIR), load_scope(EXTRACTION_HELDOUT_DIR)
     held_out_docs = {g.doc for g in load_gold_items(EXTRACTION_HELDOUT_DIR)}
     vectors = library.sentences.vectors
@@ -139,13 +143,13 @@ def pick_threshold(figures: dict[float, tuple[float, float]]) -> float:
 
 def main() -> None:
     settings = Settings()
-    units = training_units(settings)
+    gold = development_gold()
+    units = training_units(settings, gold)
     everything = [u for doc_units in units.values() for u in doc_units]
     models = {doc: fit([u for other, us in units.items() if other != doc for u in us]) for doc in units}
     rules = [
         i for i in extract_items(settings.model_copy(update={"extraction_reader": False})) if i.kind == "recommendation"
     ]
-    gold = [*load_gold_items(EXTRACTION_DIR), *load_gold_items(EXTRACTION_SECOND_DIR)]
     threshold, figures = choose_threshold(units, models, rules, gold)
     models[ALL_DOCUMENTS] = fit(everything)
     save_reader(Reader(embedder=settings.embedder, threshold=threshold, models=models), READER_PATH)

@@ -300,7 +300,7 @@ def _list_lead(lead: str) -> bool:
 def lead_reading(lead: str, hits: CueHits) -> str | None:
     """What a lead-in promises for its list: "Die Erfahrung zeigt, dass … vor allem dann …, wenn"
     announces conditions of success; "… sollten folgende Schritte …:" announces advice."""
-    if not lead or REPORTED_LIST.search(lead) or _METHOD.search(lead) or _WE_REPORT.search(lead):
+    if not lead or reporting_lead(lead) or _METHOD.search(lead):
         return None
     if set(hits.recommend) - _WEAK_NORMS:
         return "recommendation"
