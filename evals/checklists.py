@@ -30,8 +30,9 @@ EXTRACTION_DIR = GOLD_DIR / "extraction"
 # annotated blind (evals/gold/GUIDELINE.md) by annotators who saw neither the rules nor their
 # output; keep it out of rule development
 EXTRACTION_HELDOUT_DIR = GOLD_DIR / "extraction_heldout"
-# a second, blind annotation of a document that is also in EXTRACTION_DIR: how far two annotators
-# agree, and how the product scores against the second one
+# two annotations of the same documents, ours (first) and a blind second one; where they differ an
+# adjudicator decided, and the result is in EXTRACTION_DIR (python -m evals.adjudicate)
+EXTRACTION_FIRST_DIR = GOLD_DIR / "extraction_first"
 EXTRACTION_SECOND_DIR = GOLD_DIR / "extraction_second"
 SCOPE_FILE = "scope.json"
 PageRanges = tuple[tuple[int, int], ...]
@@ -193,8 +194,7 @@ def run_checklist_eval(settings: Settings, log: Callable[[str], Any] = print) ->
     heldout_items = load_gold_items(EXTRACTION_HELDOUT_DIR)
     extraction_heldout = score_extraction(items, heldout_items, load_scope(EXTRACTION_HELDOUT_DIR))
     second = load_gold_items(EXTRACTION_SECOND_DIR)
-    second_docs = {g.doc for g in second}
-    first_as_items = gold_as_items([g for g in gold_items if g.doc in second_docs])
+    first_as_items = gold_as_items(load_gold_items(EXTRACTION_FIRST_DIR))
     claims = load_gold_claims()
     log(f"Aussagen: {len(claims)} Gold-Aussagen werden geprüft …")
     started = time.perf_counter()

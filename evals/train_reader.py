@@ -2,9 +2,9 @@
 
     python -m evals.train_reader
 
-Training units are the units of the annotated pages of the development gold (ours, the blind
-development sets and the second annotation; never the held-out pages). A unit is positive when
-it matches a recommendation item of any annotation of its document. For every document a model
+Training units are the units of the annotated pages of the development gold (the adjudicated
+annotation and the blind development sets; never the held-out pages). A unit is positive when it
+matches one of its document's recommendation items. For every document a model
 is trained without that document, so the shipped product never reads a document with a model
 that saw its annotations; the model trained on all documents reads every other document. The
 threshold maximises the F1 of rules plus reader on the development gold among the thresholds that
@@ -38,7 +38,6 @@ from assistant.types import ChecklistItem
 from evals.checklists import (
     EXTRACTION_DIR,
     EXTRACTION_HELDOUT_DIR,
-    EXTRACTION_SECOND_DIR,
     GoldItem,
     annotated,
     load_gold_items,
@@ -63,8 +62,9 @@ class TrainingUnit:
 
 
 def development_gold() -> list[GoldItem]:
-    """Every annotation of the development documents: ours, the blind development sets, the second."""
-    return [*load_gold_items(EXTRACTION_DIR), *load_gold_items(EXTRACTION_SECOND_DIR)]
+    """The development gold: the adjudicated annotation and the blind development sets. (Not the
+    two annotations it was adjudicated from: what the adjudicator dropped is no item.)"""
+    return load_gold_items(EXTRACTION_DIR)
 
 
 def training_units(settings: Settings, gold: list[GoldItem]) -> dict[str, list[TrainingUnit]]:
