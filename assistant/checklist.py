@@ -168,7 +168,7 @@ _FIELD_LABELS = {
     "found_by": "Gefunden von",
 }
 _HEADER = ["ID", "Art", "Dokument", "Quelle", "Zitat", *_FIELD_LABELS.values(), "Status", "Notiz"]
-# who found a recommendation: the cue rules, the learned reader (whose items an evaluator weighs with
+# who found an item: the cue rules, the learned reader (whose items an evaluator weighs with
 # more care) or the configured LLM
 FOUND_BY_LABELS = {"rules": "Regel", "reader": "gelernt", "llm": "LLM"}
 

@@ -6,7 +6,7 @@ embedding, no model call — and returns its items with verbatim quotes and cont
 
 from __future__ import annotations
 
-from assistant.extract.indicators import IndicatorHit, first_sample_fact_only, group_values, indicator_fields
+from assistant.extract.indicators import IndicatorHit, first_sample_fact_only, indicator_fields, measure_names
 from assistant.extract.indicators import classify as classify_indicator
 from assistant.extract.merge import item_id, merge_repeats
 from assistant.extract.patterns import cue_matcher
@@ -36,7 +36,7 @@ def active_reader(settings: Settings) -> Reader | None:
 
 def extract_document(library: Library, doc: str, reader: Reader | None = None) -> list[ChecklistItem]:
     """All items of one document, indicators first, each in reading order; with a ``reader``
-    (see ``active_reader``) its recommendation items join those of the rules."""
+    (see ``active_reader``) its items join those of the rules."""
     units = document_units(library, doc)
     matcher = cue_matcher()
     hits = matcher.hits([u.text for u in units])
@@ -50,12 +50,14 @@ def extract_document(library: Library, doc: str, reader: Reader | None = None) -
         indicator = classify_indicator(unit, cue, is_recommendation=recommendation is not None)
         if recommendation is None and indicator is None and reader is not None:
             recommendation = reader.read(unit, cue, vectors)  # what the rules miss, never a measured value
+            if recommendation is None:
+                indicator = reader.read_indicator(unit, cue, vectors)
         if recommendation is not None:
             found["recommendation"].append((unit, recommendation_fields(recommendation)))
         if indicator is not None:
             measured.append((position, indicator))
     found["indicator"] = [
-        (hit.unit, indicator_fields(hit, values)) for hit, values in group_values(first_sample_fact_only(measured))
+        (hit.unit, indicator_fields(hit, name)) for hit, name in measure_names(first_sample_fact_only(measured))
     ]
     title = library.documents[doc].title if doc in library.documents else doc
     items: list[ChecklistItem] = []

@@ -116,8 +116,9 @@ MAX_CHARS = 600
 @dataclass(frozen=True)
 class IndicatorHit:
     unit: Unit
-    shape: str  # list | value | definition | question
+    shape: str  # list | value | definition | question | learned (the reader's)
     score: float
+    found_by: str = "rules"  # rules | reader: an evaluator weighs what the learned reader adds with more care
 
 
 def _without_pointers(text: str) -> str:
@@ -145,6 +146,22 @@ def _data_row(text: str) -> bool:
     lower_words = len(re.findall(r"\b[a-zäöüß]{4,}\b", text))
     dashes = len(re.findall(r"(?:^|\s)-\s", text))
     return (percents >= 3 and lower_words < 2 * percents) or dashes >= 3
+
+
+def could_measure(text: str) -> bool:
+    """Whether a text can name or report a measure at all, by what the rules rule out: a few words,
+    not too long, no literature reference, no bare row of numbers, nothing about the document and
+    its figures ("Abbildung 11 zeigt …", "Rundungen"), no method of the study, no sentence that
+    begins on the page before."""
+    return (
+        len(text.split()) >= 3
+        and len(text) <= MAX_CHARS
+        and not _REFERENCE.search(text)
+        and not _NUMBER_ROW.match(text)
+        and not _META.search(text)
+        and not _METHOD_ONLY.search(text)
+        and not _CONTINUATION.match(text)
+    )
 
 
 def classify(unit: Unit, hits: CueHits, is_recommendation: bool) -> IndicatorHit | None:
@@ -267,24 +284,37 @@ def indicator_category(text: str) -> str:
     return OTHER
 
 
-def indicator_fields(hit: IndicatorHit, values: str | None = None) -> dict[str, str]:
+# a chart or table row the reader found: the label before its first value names the measure
+# ("Fachkräftebindung 77 %", "Frühzeitiges Erkennen Corona-bedingter Problemfelder 86 % …")
+_LABELLED_VALUE = re.compile(r"^([A-ZÄÖÜ][^\d%]{2,80}?)\s+\d[\d.,]*\s*%")
+
+
+def indicator_fields(hit: IndicatorHit, name: str | None = None) -> dict[str, str]:
+    """The row a user sees; ``name`` when the measure is named elsewhere (an elliptic share)."""
     text = " ".join(hit.unit.text.split())
     if hit.shape == "list":
         name = re.sub(r"^\d+[.)]\s*", "", text).rstrip(".;,")
-        return {"name": name, "definition": "", "value": "", "category": indicator_category(name)}
+        return {
+            "name": name,
+            "definition": "",
+            "value": "",
+            "category": indicator_category(name),
+            "found_by": hit.found_by,
+        }
     definition = text if hit.shape in ("definition", "question") else ""
-    value = "" if hit.shape == "question" else (values if values is not None else indicator_value(text))
+    labelled = _LABELLED_VALUE.match(text) if hit.shape == "learned" else None
     return {
-        "name": indicator_name(text),
+        "name": name or (labelled.group(1) if labelled else indicator_name(text)),
         "definition": definition,
-        "value": value,
+        "value": "" if hit.shape == "question" else indicator_value(text),
         "category": indicator_category(text),
+        "found_by": hit.found_by,
     }
 
 
 # a share that opens a sentence without saying of whom ("16 Prozent nehmen keine Veränderung wahr",
 # "Lediglich 10 Prozent verzeichnen …") takes its population, and so its measure, from the sentence
-# before: it is a further value of that measure, not a measure of its own
+# before: a further value of that measure
 _ELLIPTIC_SHARE = re.compile(
     r"^(?:(?:Lediglich|Nur|Weitere|Knapp|Rund|Etwa|Fast|Nahezu|Immerhin|Gut|Über|Mehr als|Weniger als)\s+)?"
     r"\d+(?:[,.]\d+)?\s*(?:%|Prozent)\s+(?!(?:der|des|aller|von|unserer|dieser|ihrer)\b)"
@@ -306,19 +336,18 @@ def first_sample_fact_only(hits: list[tuple[int, IndicatorHit]]) -> list[tuple[i
     return kept
 
 
-def group_values(hits: list[tuple[int, IndicatorHit]]) -> list[tuple[IndicatorHit, str]]:
-    """Fold an elliptic share ("13 Prozent gehen davon aus, …") into the value sentence it
-    continues: one indicator, several reported values. Every other value sentence is an item of its
-    own, so the quote a user checks holds the value it reports. ``hits`` are (unit position, hit)
-    in reading order."""
-    groups: list[tuple[IndicatorHit, list[str]]] = []
+def measure_names(hits: list[tuple[int, IndicatorHit]]) -> list[tuple[IndicatorHit, str | None]]:
+    """Each hit with the name of the measure it continues when it is an elliptic share ("13 Prozent
+    gehen davon aus, …"), else None (it names its own). Every value is an item of its own, so the
+    quote a user checks holds the value the row shows. ``hits`` are (unit position, hit) in
+    reading order."""
+    named: list[tuple[IndicatorHit, str | None]] = []
     for _, hit in hits:
-        value = indicator_value(" ".join(hit.unit.text.split()))
-        if groups and hit.shape == "value" and _ELLIPTIC_SHARE.match(hit.unit.text):
-            first, values = groups[-1]
+        name = None
+        if named and hit.shape == "value" and _ELLIPTIC_SHARE.match(hit.unit.text):
+            before, before_name = named[-1]
             # chart labels may stand between an elliptic share and the sentence it continues
-            if first.shape == "value" and hit.unit.page - first.unit.page <= 1:
-                values.append(value)
-                continue
-        groups.append((hit, [value]))
-    return [(first, "; ".join(v for v in values if v)) for first, values in groups]
+            if before.shape == "value" and hit.unit.page - before.unit.page <= 1:
+                name = before_name or indicator_name(" ".join(before.unit.text.split()))
+        named.append((hit, name))
+    return named

@@ -147,7 +147,7 @@ def verified_items(library: Library, doc: str, found: list[LlmItem]) -> list[Che
         fields = {key: str(getattr(raw, key)) for key in keys}
         if kind == "recommendation":
             fields["recommendation"] = fields["recommendation"] or " ".join(quote.split())
-            fields["found_by"] = "llm"
+        fields["found_by"] = "llm"
         items.append(ChecklistItem(identifier, kind, doc, title, raw.page, quote, fields))
     return items
 

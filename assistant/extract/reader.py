@@ -1,9 +1,11 @@
-"""A learned second reader for recommendations, success factors, lessons and good reasons.
+"""A learned second reader for recommendations (success factors, lessons, good reasons) and
+indicators.
 
 The cue rules miss what is stated without a cue word ("Cluster entwickelt man über gemeinsame
-Projekte."). The reader is a logistic regression over what is already stored: the unit's sentence
-vectors (the ingest embedder's, so nothing is embedded again) and a few cue features. It is
-trained by ``python -m evals.train_reader`` on the annotated development gold and shipped as
+Projekte.", "Die Nutzung digitaler Instrumente ist stark gestiegen."). The reader is a logistic
+regression per kind over what is already stored: the unit's sentence vectors (the ingest
+embedder's, so nothing is embedded again) and a few cue features. It is trained by
+``python -m evals.train_reader`` on the annotated development gold and shipped as
 ``assistant/data/reader.json``.
 
 A model never reads a document whose annotations it was trained on: for every annotated
@@ -18,9 +20,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from assistant.extract.indicators import IndicatorHit, could_measure
 from assistant.extract.merge import language
 from assistant.extract.patterns import CueHits
 from assistant.extract.recommendations import (
@@ -50,23 +54,42 @@ class ReaderModel:
 
 
 @dataclass(frozen=True)
-class Reader:
-    embedder: str  # the vectors the models were trained on; another embedder's vectors mean nothing to them
+class KindReader:
+    """The models of one kind of item: one per annotated document that left it out, one for the rest."""
+
     threshold: float
     models: Mapping[str, ReaderModel]
 
     def model_for(self, doc: str) -> ReaderModel:
         return self.models.get(doc, self.models[ALL_DOCUMENTS])
 
+    def accepts(self, doc: str, features: np.ndarray) -> float | None:
+        """The probability that the unit is an item, when it reaches the threshold."""
+        probability = self.model_for(doc).probability(features)
+        return probability if probability >= self.threshold else None
+
+
+@dataclass(frozen=True)
+class Reader:
+    embedder: str  # the vectors the models were trained on; another embedder's vectors mean nothing to them
+    recommendation: KindReader
+    indicator: KindReader | None = None
+
     def read(self, unit: Unit, hits: CueHits, vectors: np.ndarray) -> RecommendationHit | None:
         if not readable(unit, hits):
             return None
-        probability = self.model_for(unit.doc).probability(reader_features(unit, hits, vectors))
-        if probability < self.threshold:
+        probability = self.recommendation.accepts(unit.doc, reader_features(unit, hits, vectors))
+        if probability is None:
             return None
         return RecommendationHit(
             unit=unit, type=cue_type(hits), addressee=addressee_of(unit), score=probability, found_by="reader"
         )
+
+    def read_indicator(self, unit: Unit, hits: CueHits, vectors: np.ndarray) -> IndicatorHit | None:
+        if self.indicator is None or not indicator_readable(unit):
+            return None
+        probability = self.indicator.accepts(unit.doc, indicator_features(unit, hits, vectors))
+        return None if probability is None else IndicatorHit(unit, "learned", probability, found_by="reader")
 
 
 def readable(unit: Unit, hits: CueHits) -> bool:
@@ -84,6 +107,27 @@ def readable(unit: Unit, hits: CueHits) -> bool:
     )
 
 
+def indicator_readable(unit: Unit) -> bool:
+    """Whether the reader may read a unit as an indicator: a German statement, row or label that
+    could name a measure (no reference, no bare row of numbers)."""
+    return could_measure(unit.text) and language(unit.text) == "de"
+
+
+def indicator_features(unit: Unit, hits: CueHits, vectors: np.ndarray) -> np.ndarray:
+    """The unit's meaning and what the indicator rules see in it."""
+    text = unit.text
+    cues = [
+        bool(hits.quantity),
+        bool(hits.measure),
+        any(c.isdigit() for c in text),
+        "%" in text or "Prozent" in text,
+        text.rstrip().endswith("?"),
+        unit.bullet or unit.enumerated,
+        len(text.split()) / WORDS_SCALE,
+    ]
+    return np.concatenate([unit_vector(vectors, unit), np.asarray(cues, dtype=np.float32)])
+
+
 def reader_features(unit: Unit, hits: CueHits, vectors: np.ndarray) -> np.ndarray:
     """The unit's meaning (mean of its sentence vectors) and what the rules see in it."""
     cues = [
@@ -98,15 +142,28 @@ def reader_features(unit: Unit, hits: CueHits, vectors: np.ndarray) -> np.ndarra
     return np.concatenate([unit_vector(vectors, unit), np.asarray(cues, dtype=np.float32)])
 
 
-def save_reader(reader: Reader, path: Path = READER_PATH) -> None:
-    payload = {
-        "embedder": reader.embedder,
-        "threshold": reader.threshold,
+def _kind_payload(kind: KindReader) -> dict[str, object]:
+    return {
+        "threshold": kind.threshold,
         "models": {
             doc: {"coef": [round(float(c), 6) for c in model.coef], "intercept": round(model.intercept, 6)}
-            for doc, model in sorted(reader.models.items())
+            for doc, model in sorted(kind.models.items())
         },
     }
+
+
+def _kind_from(payload: Mapping[str, Any]) -> KindReader:
+    models = {
+        doc: ReaderModel(np.asarray(m["coef"], dtype=np.float32), float(m["intercept"]))
+        for doc, m in payload["models"].items()
+    }
+    return KindReader(float(payload["threshold"]), models)
+
+
+def save_reader(reader: Reader, path: Path = READER_PATH) -> None:
+    payload: dict[str, object] = {"embedder": reader.embedder, "recommendation": _kind_payload(reader.recommendation)}
+    if reader.indicator is not None:
+        payload["indicator"] = _kind_payload(reader.indicator)
     path.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
 
 
@@ -116,8 +173,5 @@ def load_reader(path: Path = READER_PATH) -> Reader | None:
     if not path.exists():
         return None
     payload = json.loads(path.read_text(encoding="utf-8"))
-    models = {
-        doc: ReaderModel(np.asarray(m["coef"], dtype=np.float32), float(m["intercept"]))
-        for doc, m in payload["models"].items()
-    }
-    return Reader(embedder=payload["embedder"], threshold=float(payload["threshold"]), models=models)
+    indicator = _kind_from(payload["indicator"]) if "indicator" in payload else None
+    return Reader(payload["embedder"], _kind_from(payload["recommendation"]), indicator)

@@ -15,7 +15,7 @@ from tests.assistant.test_extract import SMALL_DOC, build_small_index
 from tests.helpers import run_lotse
 
 ITEM_BASE = {"id", "kind", "doc", "page", "quote", "title"}
-INDICATOR_FIELDS = ITEM_BASE | {"name", "definition", "value", "category"}
+INDICATOR_FIELDS = ITEM_BASE | {"name", "definition", "value", "category", "found_by"}
 RECOMMENDATION_FIELDS = ITEM_BASE | {"recommendation", "addressee", "type", "found_by"}
 CITATION_FIELDS = {"n", "doc", "title", "page", "quote", "chunk_id"}
 

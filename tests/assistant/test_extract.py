@@ -9,7 +9,13 @@ import numpy as np
 import pytest
 
 from assistant.extract import document_units, extract_document
-from assistant.extract.indicators import IndicatorHit, first_sample_fact_only, group_values, indicator_name
+from assistant.extract.indicators import (
+    IndicatorHit,
+    first_sample_fact_only,
+    indicator_fields,
+    indicator_name,
+    measure_names,
+)
 from assistant.extract.indicators import classify as classify_indicator
 from assistant.extract.merge import item_id, language, merge_repeats
 from assistant.extract.patterns import cue_matcher
@@ -347,19 +353,22 @@ def _value_hits(texts: list[str]) -> list[tuple[int, IndicatorHit]]:
     return [(position, IndicatorHit(unit, "value", 0.8)) for position, unit in enumerate(units)]
 
 
-def test_a_share_without_its_population_is_a_further_value_of_the_measure_before() -> None:
+def test_a_share_without_its_population_is_an_item_of_its_own_named_after_the_measure_before() -> None:
     texts = [
         "Nahezu drei Viertel der Befragten geben an, dass sich die Zusammenarbeit verstärkt hat.",
         "13 Prozent gehen davon aus, dass das Kooperationsniveau gleichgeblieben ist.",
         "40 Prozent der Unternehmen investieren in Weiterbildung.",
     ]
-    grouped = group_values(_value_hits(texts))
-    assert [hit.unit.text for hit, _ in grouped] == [texts[0], texts[2]]
-    assert "13 Prozent" in grouped[0][1]
+    named = measure_names(_value_hits(texts))
+    assert [hit.unit.text for hit, _ in named] == texts  # every value stands in its own quote
+    measure = indicator_name(texts[0])
+    assert [name for _, name in named] == [None, measure, None]
+    fields = indicator_fields(named[1][0], named[1][1])
+    assert fields["name"] == measure and fields["value"] == "13 Prozent"
     # chart labels between the two (four units that are no values) do not part them
     first, elliptic, other = _value_hits(texts)
     apart = [first, (first[0] + 5, elliptic[1]), (first[0] + 6, other[1])]
-    assert [hit.unit.text for hit, _ in group_values(apart)] == [texts[0], texts[2]]
+    assert [name for _, name in measure_names(apart)] == [None, measure, None]
 
 
 def test_each_value_sentence_that_names_its_population_is_an_item_whose_quote_holds_its_value() -> None:
@@ -367,9 +376,17 @@ def test_each_value_sentence_that_names_its_population_is_an_item_whose_quote_ho
         "65 Prozent der Teilnehmer:innen gehören einem Cluster mit Label an.",
         "30,2 Prozent der Teilnehmer:innen gehören einem go-cluster an.",
     ]
-    grouped = group_values(_value_hits(texts))
-    assert [hit.unit.text for hit, _ in grouped] == texts
-    assert all(value in hit.unit.text for hit, value in grouped)
+    named = measure_names(_value_hits(texts))
+    assert [name for _, name in named] == [None, None]
+    assert all(indicator_fields(hit)["value"] in hit.unit.text for hit, _ in named)
+
+
+def test_a_learned_chart_row_is_named_by_its_label() -> None:
+    text = "Frühzeitiges Erkennen Corona-bedingter Problemfelder 86 % Bereitstellen von digitalen Tools 84 %"
+    hit = IndicatorHit(Unit("t.pdf", 1, 0, len(text), text, (0,)), "learned", 0.9, found_by="reader")
+    fields = indicator_fields(hit)
+    assert fields["name"] == "Frühzeitiges Erkennen Corona-bedingter Problemfelder"
+    assert fields["value"].startswith("86 %") and fields["found_by"] == "reader"
 
 
 def test_the_study_sample_counts_once() -> None:

@@ -331,15 +331,19 @@ def test_checklist_filter_by_finder_keeps_what_the_rules_or_the_reader_found() -
     from assistant.types import ChecklistItem, ItemKind
     from ui.views.checklists import Selection
 
-    def item(kind: ItemKind, found_by: str = "") -> ChecklistItem:
-        fields = {"type": "lesson", "addressee": "allgemein", "found_by": found_by} if found_by else {}
-        return ChecklistItem(f"{kind}-{found_by}", kind, "a.pdf", "A", 1, "Ein Satz.", fields)
+    def item(kind: ItemKind, found_by: str) -> ChecklistItem:
+        fields = {"type": "lesson", "addressee": "allgemein"} if kind == "recommendation" else {"name": "Anteil"}
+        return ChecklistItem(f"{kind}-{found_by}", kind, "a.pdf", "A", 1, "Ein Satz.", fields | {"found_by": found_by})
 
-    rule, learned, indicator = item("recommendation", "rules"), item("recommendation", "reader"), item("indicator")
-    assert all(Selection().keeps(i) for i in (rule, learned, indicator))
+    rule, learned = item("recommendation", "rules"), item("recommendation", "reader")
+    measured, learned_measure = item("indicator", "rules"), item("indicator", "reader")
+    everything = (rule, learned, measured, learned_measure)
+    assert all(Selection().keeps(i) for i in everything)
     only_rules = Selection(found_by=["Regel"])
-    assert [i.id for i in (rule, learned, indicator) if only_rules.keeps(i)] == [rule.id]
-    assert Selection(found_by=["gelernt"]).keeps(learned)
+    assert [i.id for i in everything if only_rules.keeps(i)] == [rule.id, measured.id]
+    assert [i.id for i in everything if Selection(found_by=["gelernt"]).keeps(i)] == [learned.id, learned_measure.id]
+    # addressee and type exist only for recommendations
+    assert not Selection(types=["lesson"]).keeps(measured)
 
 
 def test_checklist_status_and_note_persist(monkeypatch: pytest.MonkeyPatch, shared_index: UiIndex) -> None:

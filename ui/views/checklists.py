@@ -31,6 +31,7 @@ COLUMNS: dict[str, list[tuple[str, str, str]]] = {
         ("Definition", "definition", "large"),
         ("Wert", "value", "small"),
         ("Kategorie", "category", "small"),
+        ("Gefunden von", "found_by", "small"),
     ],
     "recommendation": [
         ("Empfehlung", "recommendation", "large"),
@@ -141,13 +142,12 @@ class Selection:
     def keeps(self, item: ChecklistItem) -> bool:
         if self.docs and item.title not in self.docs:
             return False
+        if self.found_by and field_text(item, "found_by") not in self.found_by:
+            return False
         if item.kind != "recommendation":
-            # addressee, type and finder exist only for recommendations
-            return not (self.addressees or self.types or self.found_by)
-        return (
-            (not self.addressees or item.fields.get("addressee", "") in self.addressees)
-            and (not self.types or item.fields.get("type", "") in self.types)
-            and (not self.found_by or field_text(item, "found_by") in self.found_by)
+            return not (self.addressees or self.types)  # addressee and type exist only for recommendations
+        return (not self.addressees or item.fields.get("addressee", "") in self.addressees) and (
+            not self.types or item.fields.get("type", "") in self.types
         )
 
 
