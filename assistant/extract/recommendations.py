@@ -160,7 +160,10 @@ _STRONG = {
     "lesson": re.compile(
         r"defizit|lerneffekt|learning|lessons|erfahrung(?:en)? zeig|praxis zeigt|praxiserfahrung|nicht gerecht|"
         r"nicht (?:\w+ ){0,3}(?:ausreichend\w*|adäquat)\b|unzureichend|"  # a shortfall named as such
-        r"\bzu wenig\b|\bkaum bekannt\b",
+        r"\bzu wenig\b|\bkaum bekannt\b|"
+        # a weakness or unused potential named as such: "Schwächen werden bei … offenbar", "Verstärkungspotenzial
+        # zeigt der Indikator …" (not the comparative "schwächer ausgeprägt")
+        r"\bschwächen?\b|(?:verstärkungs|verbesserungs|steigerungs|optimierungs)potenzial",
         re.I,
     ),
     "good_reason": re.compile(r"gute[n]? gründe|guter grund|good reasons?|als vorteil|säulen? im", re.I),

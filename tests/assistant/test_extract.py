@@ -249,6 +249,10 @@ def _unit(text: str, *, lead: str = "", heading: str = "", bullet: bool = False)
         # a shortfall named as such is a lesson wherever it stands
         ("Potenzielle Erfolge werden nicht in ausreichendem Maße dokumentiert oder nachverfolgt.", "lesson"),
         ("Als Gründe werden eine unzureichende Ressourcenausstattung und schwache Netzwerke angeführt.", "lesson"),
+        # so is a weakness or an unused potential, but not a weaker rating
+        ("Leichte Schwächen sind bei der Nachhaltigkeit der Finanzierung der Netzwerke sichtbar.", "lesson"),
+        ("Verstärkungspotenzial wird beim Indikator „Integration in das Innovationssystem“ ersichtlich.", "lesson"),
+        ("Im Vergleich sind die drei zuletzt genannten Aspekte etwas schwächer ausgeprägt.", None),
     ],
 )
 def test_recommendation_cues(text: str, expected: str | None) -> None:
