@@ -168,6 +168,10 @@ _STRONG = {
     ),
     "good_reason": re.compile(r"gute[n]? gründe|guter grund|good reasons?|als vorteil|säulen? im", re.I),
 }
+# a finding the authors label as such: "Beobachtung 3: Clusterinitiativen gleichen … aus", "Erkenntnis 2: …"
+_FINDING_LABEL = re.compile(
+    r"^(?:Beobachtung|Erkenntnis|Befund|Kernaussage|Kernergebnis|Lessons? [Ll]earned)\s*\d*\s*:\s*\w"
+)
 _ADVICE_LEAD_WORDS = ("empfehl", "handlungsbedarf", "mitnehmen", "maßnahme")
 # a measure named by its action: "Durchführung einer Bestandsaufnahme", "Sichtung des Katalogs"
 _ACTION_NOUN = re.compile(r"^[A-ZÄÖÜ][a-zäöüß\-]*(?:ung|nahme)\s+(?:der|des|einer|eines|von|vom|zur|zum)\b")
@@ -361,6 +365,8 @@ def _reading(unit: Unit, hits: CueHits, section: bool, inherited: str | None) ->
             best = (name, score)
     if (best is None or best[1] < BENEFIT_SCORE) and _benefit(text):
         return "good_reason", BENEFIT_SCORE  # a cue word, where there is one, names the kind better
+    if (best is None or best[1] < THRESHOLD) and _FINDING_LABEL.match(text):
+        return "lesson", 0.8
     return best
 
 

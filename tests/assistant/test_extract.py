@@ -253,6 +253,8 @@ def _unit(text: str, *, lead: str = "", heading: str = "", bullet: bool = False)
         ("Leichte Schwächen sind bei der Nachhaltigkeit der Finanzierung der Netzwerke sichtbar.", "lesson"),
         ("Verstärkungspotenzial wird beim Indikator „Integration in das Innovationssystem“ ersichtlich.", "lesson"),
         ("Im Vergleich sind die drei zuletzt genannten Aspekte etwas schwächer ausgeprägt.", None),
+        # a finding the authors label as such
+        ("Beobachtung 4: Der Fokus der Clusterarbeit bleibt über die Jahre unverändert", "lesson"),
     ],
 )
 def test_recommendation_cues(text: str, expected: str | None) -> None:
