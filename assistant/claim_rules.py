@@ -52,6 +52,11 @@ _NUMBER_WORDS = {
     "five": 5,
     "ten": 10,
 }
+# a number word from two on that no noun follows (one with a noun is read by _SPELLED); "ein" is
+# mostly the article
+_SPELLED_ALONE = re.compile(
+    r"\b(?P<word>zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|zwanzig|dreißig)\b(?!\s+[A-ZÄÖÜ])(?![-\w])"
+)
 _FRACTIONS = {"hälfte": 50.0, "drittel": 33.3, "viertel": 25.0, "fünftel": 20.0, "half": 50.0, "third": 33.3}
 _NUMERAL = re.compile(
     r"(?<![\w.,])(?P<num>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?)(?P<suffix>er|ern|ers)?"
@@ -89,6 +94,8 @@ def numbers(text: str) -> list[Number]:
         else:
             found.append(Number(value, "count", match.group(0)))
     for match in _SPELLED.finditer(clean):
+        found.append(Number(float(_NUMBER_WORDS[match.group("word").lower()]), "count", match.group(0)))
+    for match in _SPELLED_ALONE.finditer(clean):  # "lediglich sechs zustande", "immerhin zwölf geführt"
         found.append(Number(float(_NUMBER_WORDS[match.group("word").lower()]), "count", match.group(0)))
     return found
 
@@ -152,7 +159,10 @@ _QUANTIFIERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("half", re.compile(r"\b(?:Hälfte|half)\b", re.I)),
     ("most", re.compile(r"\b(?:die meisten|meisten|Mehrheit|Mehrzahl|überwiegend\w*|Großteil|most|majority)\b", re.I)),
     ("all", re.compile(r"\b(?:alle[nrs]?|sämtliche[n]?|jede[rsnm]?|all|every)\b", re.I)),
-    ("some", re.compile(r"\b(?:einige[n]?|manche[n]?|some|several)\b", re.I)),
+    (
+        "some",
+        re.compile(r"\b(?:einige[n]?|manche[n]?|(?:nur\s+)?(?:ein|einem|einen)\s+Teil|teilweise|some|several)\b", re.I),
+    ),
 )
 _QUANTIFIER_CONFLICTS = {
     frozenset({"all", "few"}),
@@ -314,7 +324,7 @@ def _mentioned(name: str, text: str, names: frozenset[str]) -> bool:
     if name in lower:
         return True
     words = [w for w in re.split(r"[\s\-]+", name) if len(w) > 2]
-    if words and all(w in lower for w in words):
+    if words and all(any(form in lower for form in _place_forms(w)) for w in words):
         return True
     head = name.split("-")[0]
     if any(_initials(other) == head or _initials(name) == other.split("-")[0] for other in names):
@@ -324,6 +334,17 @@ def _mentioned(name: str, text: str, names: frozenset[str]) -> bool:
     return bool(distinctive) and all(
         re.search(rf"(?<!\w){re.escape(w)}(?!\w)", lower) or _compound_initials(w) & acronyms for w in distinctive
     )
+
+
+def _place_forms(word: str) -> set[str]:
+    """A place and its adjective, either way round: "tuttlingen" / "tuttlinger", "hamburg" /
+    "hamburger" ("die Region Tuttlingen" is "das Tuttlinger Cluster")."""
+    forms = {word, word + "er"}
+    if word.endswith("en"):
+        forms.add(word[:-2] + "er")
+    if word.endswith("er") and len(word) > 5:
+        forms.update({word[:-2], word[:-2] + "en"})
+    return forms
 
 
 def _german_word(word: str) -> bool:

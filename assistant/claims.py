@@ -260,9 +260,13 @@ def _coverage(claim: str, query: str, text: str, weights: dict[str, float]) -> f
     total = sum(weights.get(t, 1.0) for t in terms)
     held = sum(weights.get(t, 1.0) for t in terms if _present(t, present))
     stated = rules.numbers(text)
-    for number in rules.numbers(claim):
+    claimed = rules.numbers(claim)
+    for number in claimed:
         total += NUMBER_WEIGHT
-        held += NUMBER_WEIGHT if any(rules.same_number(number, n) for n in stated) else 0.0
+        if any(rules.same_number(number, n) for n in stated):
+            held += NUMBER_WEIGHT
+        elif any(n.kind == number.kind and not any(rules.same_number(n, c) for c in claimed) for n in stated):
+            held += NUMBER_WEIGHT / 2  # another number of that kind: the text talks about it, and may contradict
     return held / total if total else 0.0
 
 
@@ -282,9 +286,16 @@ def unknown_terms(library: Library, claim: str) -> list[str]:
         term = stem(lower)
         if term in _META or term in _UNITS or any(term.endswith(m) for m in _META if len(m) > 4):
             continue
-        if term not in library.lexical.postings:
+        if term not in library.lexical.postings and not _known_parts(library, token):
             missing.append(token)
     return missing
+
+
+def _known_parts(library: Library, token: str) -> bool:
+    """A compound the documents never write but whose parts they do: "Clusterveranstaltungen"
+    (they say "Veranstaltungen" of clusters), "Entwicklungsplan" ("Plan für die Entwicklung")."""
+    parts = analyse(token)[1:]  # the whole word's stem first, then its compound parts
+    return bool(parts) and all(part in library.lexical.postings for part in parts)
 
 
 def _answer_to_question(library: Library, window: Window) -> bool | None:

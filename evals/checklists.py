@@ -40,6 +40,16 @@ CLAIMS_PATH = GOLD_DIR / "claims.jsonl"
 # written after the claim rules were settled, to see how they carry over to claims they were
 # not developed on; keep it out of rule development
 HELDOUT_CLAIMS_PATH = GOLD_DIR / "claims_heldout.jsonl"
+# written blind (by helpers who saw the page texts, not the checker): the first set was scored once
+# and then used to develop the rules; the second was scored only after that
+BLIND_CLAIMS_PATH = GOLD_DIR / "claims_blind.jsonl"
+BLIND_HELDOUT_CLAIMS_PATH = GOLD_DIR / "claims_blind_heldout.jsonl"
+# further claim sets in the report: (result key, label, path)
+OTHER_CLAIM_SETS = (
+    ("claims_heldout", "zurückgehaltene Aussagen", HELDOUT_CLAIMS_PATH),
+    ("claims_blind", "blind geschrieben (danach Entwicklung)", BLIND_CLAIMS_PATH),
+    ("claims_blind_heldout", "blind geschrieben, zurückgehalten", BLIND_HELDOUT_CLAIMS_PATH),
+)
 PAGE_TOLERANCE = 1
 MIN_TOKEN_RECALL = 0.5
 VERDICTS = ("supported", "contradicted", "not_found")
@@ -201,8 +211,10 @@ def run_checklist_eval(settings: Settings, log: Callable[[str], Any] = print) ->
     verdicts = {c.id: check_claim(settings, c.claim).verdict for c in claims}
     claims_s = time.perf_counter() - started
     claim_scores = score_claims(claims, verdicts)
-    heldout = load_gold_claims(HELDOUT_CLAIMS_PATH)
-    heldout_scores = score_claims(heldout, {c.id: check_claim(settings, c.claim).verdict for c in heldout})
+    others = {}
+    for key, _, path in OTHER_CLAIM_SETS:
+        claim_set = load_gold_claims(path)
+        others[key] = score_claims(claim_set, {c.id: check_claim(settings, c.claim).verdict for c in claim_set})
     wrong = [
         {"id": c.id, "claim": c.claim, "gold": c.verdict, "got": verdicts[c.id]}
         for c in claims
@@ -216,7 +228,7 @@ def run_checklist_eval(settings: Settings, log: Callable[[str], Any] = print) ->
         "extraction_seconds": extraction_s,
         "items_total": len(items),
         "claims": claim_scores | {"seconds": claims_s, "wrong": wrong},
-        "claims_heldout": heldout_scores,
+        **others,
     }
 
 
@@ -294,10 +306,11 @@ def print_checklist_report(console: Console, result: dict[str, Any]) -> None:
         count = claims["counts"][verdict]
         verdicts.add_row(verdict, f"{claims['per_class'][verdict]:.2f}", f"{count['correct']} / {count['total']}")
     verdicts.add_row("[bold]gesamt[/bold]", f"[bold]{claims['accuracy']:.2f}[/bold]", "")
-    heldout = result["claims_heldout"]
-    verdicts.add_row(
-        "zurückgehaltene Aussagen",
-        f"{heldout['accuracy']:.2f}",
-        " · ".join(f"{v} {heldout['counts'][v]['correct']}/{heldout['counts'][v]['total']}" for v in VERDICTS),
-    )
+    for key, label, _ in OTHER_CLAIM_SETS:
+        figures = result[key]
+        verdicts.add_row(
+            label,
+            f"{figures['accuracy']:.2f}",
+            " · ".join(f"{v} {figures['counts'][v]['correct']}/{figures['counts'][v]['total']}" for v in VERDICTS),
+        )
     console.print(verdicts)

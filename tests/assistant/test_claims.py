@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from assistant import claim_rules as rules
-from assistant.claims import check_claim, expand, lemma_stems
+from assistant.claims import _coverage, check_claim, expand, lemma_stems, unknown_terms
 from assistant.library import open_library
 from ingest.settings import Settings
 from tests.helpers import HANDWERK, STATUS_QUO, TRENDATLAS
@@ -26,6 +26,7 @@ from tests.helpers import HANDWERK, STATUS_QUO, TRENDATLAS
         ("in den 1980ern", [(1980.0, "year")]),
         ("zwischen 2010/2011 und 2016/2017", [(2010.0, "year"), (2011.0, "year"), (2016.0, "year"), (2017.0, "year")]),
         ("siehe Abbildung 14", []),
+        ("kamen lediglich sechs zustande", [(6.0, "count")]),  # a number word with no noun after it
     ],
 )
 def test_numbers(text: str, expected: list[tuple[float, str]]) -> None:
@@ -38,6 +39,8 @@ def test_number_conflict_needs_another_number_of_the_same_kind() -> None:
     assert rules.number_conflict("Sie verfügen über 2,5 Stellen.", evidence) is None
     assert rules.number_conflict("Im Jahr 2012 verfügen sie über 2,5 Stellen.", evidence) is None  # no year stated
     assert rules.number_conflict("Sie erschien 2012.", "welche im Jahre 2008 erschien") is not None
+    altered = rules.number_conflict("Von 30 Interviews wurden zwölf geführt.", "Von 30 kamen sechs zustande.")
+    assert altered is not None and (altered[0].value, altered[1].value) == (12.0, 6.0)
 
 
 def test_negation_and_quantifiers() -> None:
@@ -52,6 +55,8 @@ def test_negation_and_quantifiers() -> None:
         is not None
     )
     assert rules.quantifier_conflict("Fast alle Befragten halfen.", "Nahezu alle Befragten halfen.") is None
+    partial = "Nur ein Teil der 105 Initiativen gewann Akteure."
+    assert rules.quantifier_conflict(partial, "alle 105 Initiativen hatten Akteurswachstum") is not None
 
 
 def test_actor_conflicts() -> None:
@@ -66,6 +71,11 @@ def test_actor_conflicts() -> None:
         "Das Programm ist die Maßnahme des Bundesministeriums für Wirtschaft und Energie.",
     )
     assert ministry is not None
+    # a place and its adjective are one actor: "die Region Tuttlingen" is "das Tuttlinger Cluster"
+    region = "In der Medizintechnik hält die Region Tuttlingen einen Weltmarktanteil von 50 Prozent."
+    evidence = "Das {} Cluster ist ein Weltzentrum, denn die Region besitzt einen Weltmarktanteil von 50 Prozent."
+    assert rules.actor_conflict(region, evidence.format("Tuttlinger")) is None
+    assert rules.actor_conflict(region, evidence.format("Spaichinger")) is not None
 
 
 def test_abbreviations_are_spelled_out_for_retrieval() -> None:
@@ -113,6 +123,21 @@ def test_real_sentence_negated_and_actor_swapped(real_index: Settings) -> None:
     assert actor.verdict == "contradicted", actor
     assert actor.evidence[0].doc == STATUS_QUO
     _assert_verbatim(real_index, verdict.evidence + actor.evidence)
+
+
+def test_a_sentence_with_another_number_of_the_kind_still_talks_about_the_claim() -> None:
+    claim = "Von den geplanten 30 Interviews wurden immerhin zwölf geführt."
+    stated = "Von den geplanten 30 Interviews wurden lediglich sechs geführt."
+    unrelated = "Von den geplanten 30 Interviews wurden einige geführt."
+    # the altered number still counts half: the sentence is about that quantity, and may contradict
+    assert _coverage(claim, claim, stated, {}) > _coverage(claim, claim, unrelated, {})
+
+
+@pytest.mark.slow
+def test_a_compound_the_documents_write_apart_is_no_unknown_term(real_index: Settings) -> None:
+    library = open_library(real_index)
+    assert unknown_terms(library, "Abends sollten Clusterveranstaltungen stattfinden.") == []
+    assert unknown_terms(library, "Die Clusterinitiativen setzen auf Blockchain.") == ["Blockchain"]
 
 
 def test_inflected_verb_forms_meet_through_their_lemma() -> None:

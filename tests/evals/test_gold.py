@@ -13,7 +13,7 @@ from evals.checklists import (
     EXTRACTION_FIRST_DIR,
     EXTRACTION_HELDOUT_DIR,
     EXTRACTION_SECOND_DIR,
-    HELDOUT_CLAIMS_PATH,
+    OTHER_CLAIM_SETS,
     load_gold_claims,
     load_gold_items,
 )
@@ -46,7 +46,7 @@ def test_every_evidence_quote_stands_on_its_page(fake_index: Settings) -> None:
         page = library.page(item.doc, item.page)
         if page is None or normalise(item.quote) not in normalise(page.text):
             missing.append(("extraction", item.doc, item.page))
-    for path in (CLAIMS_PATH, HELDOUT_CLAIMS_PATH):
+    for path in (CLAIMS_PATH, *(path for _, _, path in OTHER_CLAIM_SETS)):
         for line in filter(None, path.read_text(encoding="utf-8").splitlines()):
             row = json.loads(line)
             for ev in row.get("evidence", []):
@@ -60,6 +60,9 @@ def test_claim_gold_covers_every_verdict() -> None:
     claims = load_gold_claims()
     counts = Counter(c.verdict for c in claims)
     assert len(claims) >= 40 and min(counts[v] for v in ("supported", "contradicted", "not_found")) >= 10
-    heldout = load_gold_claims(HELDOUT_CLAIMS_PATH)
-    assert {c.verdict for c in heldout} == {"supported", "contradicted", "not_found"}
-    assert not {c.id for c in heldout} & {c.id for c in claims}
+    ids = {c.id for c in claims}
+    for _, _, path in OTHER_CLAIM_SETS:
+        other = load_gold_claims(path)
+        assert {c.verdict for c in other} == {"supported", "contradicted", "not_found"}
+        assert not {c.id for c in other} & ids, path  # every claim id names one claim
+        ids |= {c.id for c in other}
