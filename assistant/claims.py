@@ -41,6 +41,7 @@ TOPICAL_DENSE_EN = 0.87  # an English claim meets German evidence only through t
 ALIGNED = 0.5  # a clause must hold this share to be compared actor by actor
 LLM_EVIDENCE = 6
 DECIDING = 3  # how many of the best evidence windows are compared
+NEAR_TIE = 0.1  # a window this close to the deciding one in coverage may contradict it on a fact
 NUMBER_WEIGHT = 3.0
 
 # words that name the source, not the content: "laut Trendatlas", "Die Studie empfiehlt"
@@ -318,21 +319,37 @@ def conflict(library: Library, claim: str, window: Window) -> str | None:
     if answer is not None:
         return None if answer != rules.negated(claim) else "Die Quelle verneint die Frage, die die Aussage bejaht."
     clause, share = rules.aligned_clause(claim, window.text)
-    number = rules.number_conflict(claim, window.text)
+    number = _number_reason(claim, window.text)
     if number is not None:
-        claimed, stated = number
-        return f"Zahl weicht ab: Aussage {claimed.raw.strip()}, Quelle {stated.raw.strip()}."
+        return number
     quant = rules.quantifier_conflict(claim, clause if share >= ALIGNED else window.text)
     if quant is not None:
         return f"Mengenangabe weicht ab: Aussage „{quant[0]}“, Quelle „{quant[1]}“."
     polarity_text = clause if share >= ALIGNED else window.text
     if rules.negated(claim) != rules.negated(polarity_text):
         return "Verneinung: Aussage und Quelle haben entgegengesetzte Richtung."
-    if share >= ALIGNED:
-        actor = rules.actor_conflict(claim, clause)
-        if actor is not None:
-            return f"Akteur weicht ab: Aussage {actor[0]}, Quelle {actor[1]}."
-    return None
+    return _actor_reason(claim, clause) if share >= ALIGNED else None
+
+
+def fact_conflict(claim: str, window: Window) -> str | None:
+    """Another number, year or actor: facts a neighbouring sentence contradicts even when the
+    deciding one shares a little more of the claim's words ("korrespondieren mit den Schwerpunkten
+    der McKinsey-Experten" against "Experten der Prognos AG haben die Zielfelder definiert")."""
+    clause, share = rules.aligned_clause(claim, window.text)
+    return _number_reason(claim, window.text) or (_actor_reason(claim, clause) if share >= ALIGNED else None)
+
+
+def _number_reason(claim: str, text: str) -> str | None:
+    number = rules.number_conflict(claim, text)
+    if number is None:
+        return None
+    claimed, stated = number
+    return f"Zahl weicht ab: Aussage {claimed.raw.strip()}, Quelle {stated.raw.strip()}."
+
+
+def _actor_reason(claim: str, clause: str) -> str | None:
+    actor = rules.actor_conflict(claim, clause)
+    return None if actor is None else f"Akteur weicht ab: Aussage {actor[0]}, Quelle {actor[1]}."
 
 
 def _states_numbers(claim: str, text: str) -> bool:
@@ -359,6 +376,11 @@ def decide(library: Library, claim: str, windows: list[Window]) -> Finding:
     reason = conflict(library, claim, deciding)
     if reason is not None:
         return Finding("contradicted", reason, (deciding,))
+    for window in topical[:DECIDING]:  # a near-tied sentence that states another number or actor
+        if window is not deciding and window.cover >= deciding.cover - NEAR_TIE:
+            reason = fact_conflict(claim, window)
+            if reason is not None:
+                return Finding("contradicted", reason, (window,))
     return Finding("supported", "Die Quelle sagt dasselbe aus.", (deciding,))
 
 

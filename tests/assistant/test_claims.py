@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from assistant import claim_rules as rules
-from assistant.claims import _coverage, check_claim, expand, lemma_stems, unknown_terms
+from assistant.claims import Window, _coverage, check_claim, decide, expand, lemma_stems, unknown_terms
 from assistant.library import open_library
 from ingest.settings import Settings
 from tests.helpers import HANDWERK, STATUS_QUO, TRENDATLAS
@@ -138,6 +138,19 @@ def test_a_compound_the_documents_write_apart_is_no_unknown_term(real_index: Set
     library = open_library(real_index)
     assert unknown_terms(library, "Abends sollten Clusterveranstaltungen stattfinden.") == []
     assert unknown_terms(library, "Die Clusterinitiativen setzen auf Blockchain.") == ["Blockchain"]
+
+
+def test_a_near_tied_sentence_naming_another_actor_contradicts(fake_index: Settings) -> None:
+    library = open_library(fake_index)
+    claim = "Die 18 Zielfelder wurden von Experten von McKinsey ermittelt und empfohlen."
+    related = Window((0,), "Die 18 Zielfelder korrespondieren mit den Schwerpunkten der McKinsey-Experten.", 0.9, 0.66)
+
+    def other(cover: float) -> Window:
+        return Window((1,), "Experten der Prognos AG haben die 18 Zielfelder definiert und empfohlen.", 0.9, cover)
+
+    verdict = decide(library, claim, [related, other(0.62)])
+    assert verdict.verdict == "contradicted" and verdict.reason.startswith("Akteur weicht ab")
+    assert decide(library, claim, [related, other(0.45)]).verdict == "supported"  # too far behind to decide
 
 
 def test_inflected_verb_forms_meet_through_their_lemma() -> None:
