@@ -41,14 +41,16 @@ CLAIMS_PATH = GOLD_DIR / "claims.jsonl"
 # not developed on; keep it out of rule development
 HELDOUT_CLAIMS_PATH = GOLD_DIR / "claims_heldout.jsonl"
 # written blind (by helpers who saw the page texts, not the checker): the first set was scored once
-# and then used to develop the rules; the second was scored only after that
+# and then used to develop the rules; the second and third were scored only after that
 BLIND_CLAIMS_PATH = GOLD_DIR / "claims_blind.jsonl"
 BLIND_HELDOUT_CLAIMS_PATH = GOLD_DIR / "claims_blind_heldout.jsonl"
+BLIND_HELDOUT2_CLAIMS_PATH = GOLD_DIR / "claims_blind_heldout2.jsonl"
 # further claim sets in the report: (result key, label, path)
 OTHER_CLAIM_SETS = (
     ("claims_heldout", "zurückgehaltene Aussagen", HELDOUT_CLAIMS_PATH),
     ("claims_blind", "blind geschrieben (danach Entwicklung)", BLIND_CLAIMS_PATH),
     ("claims_blind_heldout", "blind geschrieben, zurückgehalten", BLIND_HELDOUT_CLAIMS_PATH),
+    ("claims_blind_heldout2", "blind geschrieben, zurückgehalten (2)", BLIND_HELDOUT2_CLAIMS_PATH),
 )
 PAGE_TOLERANCE = 1
 MIN_TOKEN_RECALL = 0.5
