@@ -22,6 +22,7 @@ class Number:
     value: float
     kind: NumberKind
     raw: str
+    approximate: bool = False  # "zwei Drittel", "knapp 65 Prozent": a share given roughly
 
 
 _NUMBER_WORDS = {
@@ -63,11 +64,26 @@ _NUMERAL = re.compile(
     r"(?P<unit>\s?(?:%|Prozent|percent|per cent|Mio\.?|Millionen|million|Mrd\.?|Milliarden|billion))?",
     re.IGNORECASE,
 )
-_SPELLED = re.compile(r"\b(?P<word>" + "|".join(_NUMBER_WORDS) + r")\b\s+(?P<noun>[A-ZÄÖÜ][a-zäöüß]+)")
+_SPELLED = re.compile(
+    r"\b(?P<word>"
+    + "|".join(_NUMBER_WORDS)
+    + r")\b\s+(?!(?:Hälfte|Drittel|Viertel|Fünftel)\b)(?P<noun>[A-ZÄÖÜ][a-zäöüß]+)"
+)
 _FRACTION = re.compile(
     r"\b(?:(?P<count>ein|einem|eines|zwei|drei|two|three|one)\s+)?(?P<frac>Hälfte|Drittel|Viertel|Fünftel|half|third)",
     re.IGNORECASE,
 )
+# a fraction after these words is a bound ("mehr als die Hälfte"), not the share itself
+_ARTICLE = r"(?:die|das|der|ein|einem|eine)?"
+_BOUND = re.compile(
+    rf"\b(?:(?:mehr|weniger|more|less|fewer)\s+als|über|unter|mindestens|höchstens|bis zu)\s+{_ARTICLE}\s*$", re.I
+)
+_HEDGE = re.compile(
+    r"\b(?:knapp|rund|etwa|ca\.|circa|ungefähr|fast|nahezu|annähernd|gut|about|around|almost|nearly|roughly)"
+    rf"\s+{_ARTICLE}\s*$",
+    re.I,
+)
+APPROXIMATE_SHARE = 3.0  # percentage points a rough share ("knapp zwei Drittel") may differ from an exact one
 _POINTER = re.compile(r"\b(?:Abbildung|Abb\.|Tabelle|Tab\.|Kapitel|Kap\.|S\.|Seite|Fußnote)\s*\d+", re.IGNORECASE)
 _MULTIPLIER = {"mio": 1e6, "millionen": 1e6, "million": 1e6, "mrd": 1e9, "milliarden": 1e9, "billion": 1e9}
 
@@ -97,16 +113,28 @@ def numbers(text: str) -> list[Number]:
         found.append(Number(float(_NUMBER_WORDS[match.group("word").lower()]), "count", match.group(0)))
     for match in _SPELLED_ALONE.finditer(clean):  # "lediglich sechs zustande", "immerhin zwölf geführt"
         found.append(Number(float(_NUMBER_WORDS[match.group("word").lower()]), "count", match.group(0)))
-    return found
+    for match in _FRACTION.finditer(clean):  # "knapp zwei Drittel" is a share, as "65 Prozent" is
+        if not _BOUND.search(clean[: match.start()]):  # "mehr als die Hälfte" bounds a share, names none
+            found.append(Number(_fraction_value(match), "percent", match.group(0), approximate=True))
+    return [Number(n.value, n.kind, n.raw, True) if n.kind == "percent" and _hedged(clean, n.raw) else n for n in found]
+
+
+def _fraction_value(match: re.Match[str]) -> float:
+    count = match.group("count")
+    factor = _NUMBER_WORDS.get(count.lower(), 1) if count else 1
+    return _FRACTIONS[match.group("frac").lower()] * factor
+
+
+def _hedged(text: str, raw: str) -> bool:
+    at = text.find(raw)
+    return at > 0 and bool(_HEDGE.search(text[:at]))
 
 
 def shares(text: str) -> list[float]:
-    """Shares a text states, as percentages ("drei Viertel" = 75, "44,6 Prozent" = 44.6)."""
-    result = [n.value for n in numbers(text) if n.kind == "percent"]
-    for match in _FRACTION.finditer(text):
-        count = match.group("count")
-        factor = _NUMBER_WORDS.get(count.lower(), 1) if count else 1
-        result.append(_FRACTIONS[match.group("frac").lower()] * factor)
+    """Shares a text states, as percentages ("drei Viertel" = 75, "44,6 Prozent" = 44.6), bounds
+    included ("mehr als die Hälfte" = 50)."""
+    result = [n.value for n in numbers(text) if n.kind == "percent" and not n.raw.lstrip()[:1].isalpha()]
+    result.extend(_fraction_value(match) for match in _FRACTION.finditer(text))
     return result
 
 
@@ -115,17 +143,27 @@ def same_number(a: Number, b: Number) -> bool:
         return False
     if a.kind == "year":
         return a.value == b.value
+    if a.kind == "percent" and (a.approximate or b.approximate):
+        return abs(a.value - b.value) <= APPROXIMATE_SHARE
     return abs(a.value - b.value) <= max(0.01, 0.005 * abs(a.value))
 
 
-def number_conflict(claim: str, evidence: str) -> tuple[Number, Number] | None:
+def number_conflict(claim: str, evidence: str, settled: str = "") -> tuple[Number, Number] | None:
     """A number of the claim the evidence does not state, while the evidence states another number
-    of the same kind that the claim does not: "4,5 Stellen" against "2,5 Stellen"."""
-    claimed, stated = numbers(claim), numbers(evidence)
+    of the same kind that the claim does not: "4,5 Stellen" against "2,5 Stellen". A number that
+    ``settled`` (the sentence that decides) states is confirmed and not compared again."""
+    claimed, stated, confirmed = numbers(claim), numbers(evidence), numbers(settled)
     for c in claimed:
-        if any(same_number(c, e) for e in stated) or (c.kind == "count" and c.value < 2):
+        if any(same_number(c, e) for e in stated + confirmed) or (c.kind == "count" and c.value < 2):
             continue
-        others = [e for e in stated if e.kind == c.kind and not any(same_number(e, x) for x in claimed)]
+        # "ein Benchmarking" is an article more often than the number one: it alters no number
+        others = [
+            e
+            for e in stated
+            if e.kind == c.kind
+            and not (e.kind == "count" and e.value < 2)
+            and not any(same_number(e, x) for x in claimed)
+        ]
         if others:  # name the stated number that most likely is the altered one: the closest
             return c, min(others, key=lambda e: abs(e.value - c.value))
     return None
@@ -177,6 +215,7 @@ _QUANTIFIER_CONFLICTS = {
     frozenset({"half", "few"}),
     frozenset({"half", "none"}),
     frozenset({"most", "half"}),
+    frozenset({"all", "most"}),  # "sämtliche Initiativen" against "ein Großteil der Initiativen"
 }
 
 
@@ -196,12 +235,46 @@ def quantifier_conflict(claim: str, evidence: str) -> tuple[str, str] | None:
     if stated is not None and frozenset({claimed, stated}) in _QUANTIFIER_CONFLICTS:
         return claimed, stated
     percents = shares(evidence)
-    if not numbers(claim) and len(percents) == 1:  # with several shares we cannot tell which one
+    claims_share = any(n.kind == "percent" for n in numbers(claim)) or bool(shares(claim))
+    if not claims_share and len(percents) == 1:  # with several shares we cannot tell which one
         if claimed in ("most", "near_all", "all") and max(percents) < 50:
             return claimed, f"{max(percents):g} %"
         if claimed in ("few", "none") and min(percents) > 50:
             return claimed, f"{min(percents):g} %"
     return None
+
+
+# --- comparisons -----------------------------------------------------------------------------
+# pairs of opposite words a comparison sets against each other ("kleinere … häufiger als größere")
+_OPPOSITES = (
+    (re.compile(r"\bklein\w*", re.I), re.compile(r"\b(?:groß|größ)\w*", re.I)),
+    (re.compile(r"\b(?:jung|jüng)\w*", re.I), re.compile(r"\b(?:alt|ält)(?:e|er|en|ere|eren|erer)?\b", re.I)),
+)
+_THAN = re.compile(r"\b(?:als|than)\b", re.I)
+
+
+def _comparison_order(text: str, first: re.Pattern[str], second: re.Pattern[str]) -> bool | None:
+    """True when ``first`` comes before "als" and ``second`` after it, False the other way
+    round, None when the text does not compare the two."""
+    than = _THAN.search(text)
+    if than is None:
+        return None
+    before, after = text[: than.start()], text[than.end() :]
+    if first.search(before) and second.search(after) and not second.search(before):
+        return True
+    if second.search(before) and first.search(after) and not first.search(before):
+        return False
+    return None
+
+
+def comparison_conflict(claim: str, evidence: str) -> bool:
+    """The comparison turned round: "kleinere Clustermanagements … häufiger als größere" against
+    "von größeren … häufiger … als von kleineren"."""
+    for first, second in _OPPOSITES:
+        claimed, stated = _comparison_order(claim, first, second), _comparison_order(evidence, first, second)
+        if claimed is not None and stated is not None and claimed != stated:
+            return True
+    return False
 
 
 # --- actors ----------------------------------------------------------------------------------

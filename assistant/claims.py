@@ -6,8 +6,9 @@ dense search over all stored sentence vectors and by the sentences that state th
 A sentence the PDF broke over two lines is read together with its other half. The verdict is
 rule-based (see claim_rules): evidence that talks about the same thing (it shares most of the
 claim's terms and numbers) contradicts the claim when it states another number, year, share,
-actor or the opposite polarity, and supports it otherwise; when nothing talks about the same
-thing — or the claim names something the documents never mention — it is not found.
+actor, the opposite polarity or the comparison turned round, and supports it otherwise; when
+nothing talks about the same thing, when nothing close states the claim's numbers, or when the
+claim names something the documents never mention, it is not found.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ LLM_EVIDENCE = 6
 DECIDING = 3  # how many of the best evidence windows are compared
 NEAR_TIE = 0.1  # a window this close to the deciding one in coverage may contradict it on a fact
 NUMBER_WEIGHT = 3.0
+ANCHOR_SLACK = 0.1  # a sentence stating the claim's numbers may share this much less of its words
 
 # words that name the source, not the content: "laut Trendatlas", "Die Studie empfiehlt"
 _META = frozenset(
@@ -214,7 +216,7 @@ class ClaimChecker:
 
     def _rows_with_numbers(self, library: Library, claim: str) -> list[int]:
         """Sentences that state one of the claim's specific numbers ("8.5", "2,4 Millionen")."""
-        wanted = [n for n in rules.numbers(claim) if n.kind != "count" or n.value >= 10 or not n.value.is_integer()]
+        wanted = _specific_numbers(claim)
         if not wanted:
             return []
         with self._lock:
@@ -328,19 +330,38 @@ def conflict(library: Library, claim: str, window: Window) -> str | None:
     polarity_text = clause if share >= ALIGNED else window.text
     if rules.negated(claim) != rules.negated(polarity_text):
         return "Verneinung: Aussage und Quelle haben entgegengesetzte Richtung."
-    return _actor_reason(claim, clause) if share >= ALIGNED else None
+    if rules.comparison_conflict(claim, window.text):
+        return "Vergleich umgekehrt: die Quelle sagt es vom Gegenteil."
+    return (_actor_reason(claim, clause) if share >= ALIGNED else None) or _paired_actor_reason(claim, window.text)
 
 
-def fact_conflict(claim: str, window: Window) -> str | None:
+def _paired_actor_reason(claim: str, text: str) -> str | None:
+    """A claim that pairs actors with statements clause by clause ("in Deutschland schon Alltag,
+    in Finnland eine Aufgabe der Zukunft") against evidence that pairs them the other way round:
+    each clause of the claim is compared with the clause of the evidence that says the same."""
+    parts = rules.clauses(claim)
+    if len(parts) < 2:
+        return None
+    for part in parts:
+        clause, share = rules.aligned_clause(part, text)
+        if share >= ALIGNED and (reason := _actor_reason(part, clause)) is not None:
+            return reason
+    return None
+
+
+def fact_conflict(claim: str, window: Window, deciding: Window) -> str | None:
     """Another number, year or actor: facts a neighbouring sentence contradicts even when the
     deciding one shares a little more of the claim's words ("korrespondieren mit den Schwerpunkten
-    der McKinsey-Experten" against "Experten der Prognos AG haben die Zielfelder definiert")."""
+    der McKinsey-Experten" against "Experten der Prognos AG haben die Zielfelder definiert").
+    A number the deciding sentence states is settled: a neighbour's "6" does not undo "2,5 Stellen
+    … 1,5 Stellen" said in the deciding one."""
     clause, share = rules.aligned_clause(claim, window.text)
-    return _number_reason(claim, window.text) or (_actor_reason(claim, clause) if share >= ALIGNED else None)
+    number = _number_reason(claim, window.text, settled=deciding.text)
+    return number or (_actor_reason(claim, clause) if share >= ALIGNED else None)
 
 
-def _number_reason(claim: str, text: str) -> str | None:
-    number = rules.number_conflict(claim, text)
+def _number_reason(claim: str, text: str, settled: str = "") -> str | None:
+    number = rules.number_conflict(claim, text, settled)
     if number is None:
         return None
     claimed, stated = number
@@ -352,8 +373,17 @@ def _actor_reason(claim: str, clause: str) -> str | None:
     return None if actor is None else f"Akteur weicht ab: Aussage {actor[0]}, Quelle {actor[1]}."
 
 
+def _specific_numbers(claim: str) -> list[rules.Number]:
+    return [n for n in rules.numbers(claim) if n.kind != "count" or n.value >= 10 or not n.value.is_integer()]
+
+
+def _states_some_number(claim: str, text: str) -> bool:
+    stated = rules.numbers(text)
+    return any(any(rules.same_number(w, n) for n in stated) for w in _specific_numbers(claim))
+
+
 def _states_numbers(claim: str, text: str) -> bool:
-    wanted = [n for n in rules.numbers(claim) if n.kind != "count" or n.value >= 10 or not n.value.is_integer()]
+    wanted = _specific_numbers(claim)
     stated = rules.numbers(text)
     return bool(wanted) and all(any(rules.same_number(w, n) for n in stated) for w in wanted)
 
@@ -369,18 +399,36 @@ def decide(library: Library, claim: str, windows: list[Window]) -> Finding:
         for w in windows
         if w.cover >= TOPICAL or (english and (w.dense >= TOPICAL_DENSE_EN or _states_numbers(claim, w.text)))
     ]
+    # a sentence that states two or more specific numbers of the claim ("1,5 Stellen … 2,5
+    # Stellen") talks about it even when it words the rest differently; one number alone may
+    # be a coincidence ("25 Akteure" as a threshold, not as a funding rule)
+    specific = _specific_numbers(claim)
+    anchored = [
+        w
+        for w in windows
+        if len(specific) >= 2 and w.cover >= TOPICAL - ANCHOR_SLACK and _states_numbers(claim, w.text)
+    ]
+    topical = topical or anchored
     if not topical:
         return Finding("not_found", "Keine Stelle in den Dokumenten behandelt diese Aussage.", nearest)
-    # the evidence that shares most of the claim decides; relevance breaks ties
+    # the evidence that shares most of the claim decides; relevance breaks ties; a sentence that
+    # states the claim's numbers decides when it is nearly as close
     deciding = max(topical[:DECIDING], key=lambda w: (round(w.cover, 2), w.relevance))
+    if anchored:
+        anchor = max(anchored, key=lambda w: (round(w.cover, 2), w.relevance))
+        if anchor.cover >= deciding.cover - NEAR_TIE:
+            deciding = anchor
     reason = conflict(library, claim, deciding)
     if reason is not None:
         return Finding("contradicted", reason, (deciding,))
     for window in topical[:DECIDING]:  # a near-tied sentence that states another number or actor
         if window is not deciding and window.cover >= deciding.cover - NEAR_TIE:
-            reason = fact_conflict(claim, window)
+            reason = fact_conflict(claim, window, deciding)
             if reason is not None:
                 return Finding("contradicted", reason, (window,))
+    # a sentence on the claim's topic that does not state its numbers cannot support them
+    if specific and not any(_states_some_number(claim, w.text) for w in (deciding, *topical[:DECIDING])):
+        return Finding("not_found", "Keine Stelle nennt die Zahlen der Aussage.", (deciding,))
     return Finding("supported", "Die Quelle sagt dasselbe aus.", (deciding,))
 
 

@@ -75,6 +75,11 @@ class Answer:
 
 
 ItemKind = Literal["indicator", "recommendation"]
+# the kind-specific fields of a checklist item (besides found_by)
+KIND_FIELDS: dict[str, tuple[str, ...]] = {
+    "indicator": ("name", "definition", "value", "category"),
+    "recommendation": ("recommendation", "addressee", "type"),
+}
 
 
 @dataclass(frozen=True)

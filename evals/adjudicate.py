@@ -21,23 +21,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from assistant.types import KIND_FIELDS
 from evals.checklists import (
     EXTRACTION_DIR,
     EXTRACTION_FIRST_DIR,
     EXTRACTION_SECOND_DIR,
-    PAGE_TOLERANCE,
-    quotes_overlap,
+    GoldItem,
+    matches,
 )
 from evals.gold import GOLD_DIR
 
 DECISIONS_PATH = GOLD_DIR / "adjudication" / "decisions.jsonl"
 DECISIONS = ("keep", "other_kind", "drop")
 OTHER_KIND = {"indicator": "recommendation", "recommendation": "indicator"}
-# the fields of each kind, so an item moved to the other kind has that kind's shape
-KIND_FIELDS = {
-    "indicator": ("name", "definition", "value", "category"),
-    "recommendation": ("recommendation", "addressee", "type"),
-}
 
 
 @dataclass(frozen=True)
@@ -66,12 +62,12 @@ def read_rows(folder: Path) -> list[Row]:
 
 
 def same_item(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
-    return (
-        a["kind"] == b["kind"]
-        and a["doc"] == b["doc"]
-        and abs(int(a["page"]) - int(b["page"])) <= PAGE_TOLERANCE
-        and quotes_overlap(a["quote"], b["quote"])
-    )
+    """Two annotation rows name the same item by the eval's matching rule."""
+    return matches(_located(a), _located(b))
+
+
+def _located(data: Mapping[str, Any]) -> GoldItem:
+    return GoldItem(data["kind"], data["doc"], int(data["page"]), data["quote"], duplicate=False)
 
 
 @dataclass(frozen=True)

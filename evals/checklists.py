@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from rich.console import Console
 from rich.table import Table
@@ -142,7 +142,21 @@ def quotes_overlap(a: str, b: str) -> bool:
     return token_recall(shorter, longer) >= MIN_TOKEN_RECALL
 
 
-def matches(item: ChecklistItem, gold: GoldItem) -> bool:
+class Located(Protocol):
+    """What the matching rule looks at: an extracted item, a gold item, an annotation row."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def doc(self) -> str: ...
+    @property
+    def page(self) -> int: ...
+    @property
+    def quote(self) -> str: ...
+
+
+def matches(item: Located, gold: Located) -> bool:
+    """The one matching rule of the evals: same kind and document, page within ±1, overlapping quotes."""
     return (
         item.kind == gold.kind
         and item.doc == gold.doc

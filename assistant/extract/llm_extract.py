@@ -19,14 +19,10 @@ from pydantic import BaseModel, Field
 
 from assistant.extract.merge import item_id
 from assistant.library import Library
-from assistant.types import ChecklistItem, ItemKind
+from assistant.types import KIND_FIELDS, ChecklistItem, ItemKind
 from ingest.settings import Settings
 
 log = logging.getLogger(__name__)
-_FIELDS: dict[str, tuple[str, ...]] = {
-    "indicator": ("name", "definition", "value", "category"),
-    "recommendation": ("recommendation", "addressee", "type"),
-}
 BATCH_CHARS = 12_000
 
 _EXTRACT_PROMPT = """Du extrahierst aus einem Bericht über Clusterpolitik Checklisten-Einträge.
@@ -143,7 +139,7 @@ def verified_items(library: Library, doc: str, found: list[LlmItem]) -> list[Che
         if identifier in seen:
             continue
         seen.add(identifier)
-        keys = _FIELDS[kind]
+        keys = KIND_FIELDS[kind]
         fields = {key: str(getattr(raw, key)) for key in keys}
         if kind == "recommendation":
             fields["recommendation"] = fields["recommendation"] or " ".join(quote.split())

@@ -27,6 +27,8 @@ from tests.helpers import HANDWERK, STATUS_QUO, TRENDATLAS
         ("zwischen 2010/2011 und 2016/2017", [(2010.0, "year"), (2011.0, "year"), (2016.0, "year"), (2017.0, "year")]),
         ("siehe Abbildung 14", []),
         ("kamen lediglich sechs zustande", [(6.0, "count")]),  # a number word with no noun after it
+        ("knapp zwei Drittel der Befragten", [(66.6, "percent")]),  # a fraction is a share
+        ("mehr als die Hälfte der Befragten", []),  # a bound, not a share
     ],
 )
 def test_numbers(text: str, expected: list[tuple[float, str]]) -> None:
@@ -41,6 +43,36 @@ def test_number_conflict_needs_another_number_of_the_same_kind() -> None:
     assert rules.number_conflict("Sie erschien 2012.", "welche im Jahre 2008 erschien") is not None
     altered = rules.number_conflict("Von 30 Interviews wurden zwölf geführt.", "Von 30 kamen sechs zustande.")
     assert altered is not None and (altered[0].value, altered[1].value) == (12.0, 6.0)
+
+
+def test_rough_shares_meet_exact_ones_and_articles_are_no_numbers() -> None:
+    assert rules.number_conflict("Knapp zwei Drittel der Befragten kooperierten.", "65 Prozent kooperierten.") is None
+    assert rules.number_conflict("Die Region hält etwa ein Viertel des Weltmarkts.", "rund 50 % Weltmarktanteil")
+    assert rules.number_conflict("Sie hielt 44 Prozent.", "Sie hielt 47 Prozent.") is not None  # exact: no slack
+    # "ein Benchmarking" is the article, not the number one
+    assert rules.number_conflict("Sie wuchsen von 104 auf 129 Akteure.", "als wiederholt ein Benchmarking lief") is None
+    # a number the deciding sentence states is settled; a neighbour's other number does not undo it
+    claim, neighbour = "Sie verfügen über 2,5 Stellen.", "Im Schnitt sind es 6 Beschäftigte."
+    assert rules.number_conflict(claim, neighbour) is not None
+    assert rules.number_conflict(claim, neighbour, settled="über 2,5 Stellen") is None
+
+
+def test_all_against_most_and_most_against_a_third() -> None:
+    assert rules.quantifier_conflict(
+        "Sämtliche ausgewählten Initiativen werden weitergeführt.",
+        "Ein Großteil der ausgewählten Initiativen wird weitergeführt.",
+    )
+    assert rules.quantifier_conflict(
+        "In den meisten Clustern sind mehr als fünf Personen tätig.",  # "fünf" is no share
+        "So sind in rund einem Drittel der Cluster mehr als fünf Personen tätig.",
+    )
+
+
+def test_a_turned_comparison_conflicts() -> None:
+    evidence = "Leistungen, die von größeren Clustermanagements häufiger erbracht werden als von kleineren."
+    assert rules.comparison_conflict("Kleinere Clustermanagements leisten das häufiger als größere.", evidence)
+    assert not rules.comparison_conflict("Größere Clustermanagements leisten das häufiger als kleinere.", evidence)
+    assert not rules.comparison_conflict("Kleinere Clustermanagements leisten das häufig.", evidence)
 
 
 def test_negation_and_quantifiers() -> None:
@@ -151,6 +183,37 @@ def test_a_near_tied_sentence_naming_another_actor_contradicts(fake_index: Setti
     verdict = decide(library, claim, [related, other(0.62)])
     assert verdict.verdict == "contradicted" and verdict.reason.startswith("Akteur weicht ab")
     assert decide(library, claim, [related, other(0.45)]).verdict == "supported"  # too far behind to decide
+
+
+def test_actors_paired_the_other_way_round_contradict(fake_index: Settings) -> None:
+    library = open_library(fake_index)
+    evidence = Window(
+        (0,),
+        "Das Monitoring des Cluster Managements gehört in Finnland zum Arbeitsalltag, "
+        "während es sich in Deutschland um eine Aufgabe der Zukunft handelt.",
+        0.9,
+        0.9,
+    )
+    swapped = "Das Monitoring gehört in Deutschland zum Arbeitsalltag, in Finnland ist es eine Aufgabe der Zukunft."
+    kept = "Das Monitoring gehört in Finnland zum Arbeitsalltag, in Deutschland ist es eine Aufgabe der Zukunft."
+    verdict = decide(library, swapped, [evidence])
+    assert verdict.verdict == "contradicted" and verdict.reason.startswith("Akteur weicht ab"), verdict
+    assert decide(library, kept, [evidence]).verdict == "supported"
+
+
+def test_the_sentence_stating_the_claims_numbers_decides(fake_index: Settings) -> None:
+    library = open_library(fake_index)
+    claim = "Deutsche Clustermanagements waren mit 1,5 Stellen schwächer besetzt als der Durchschnitt von 2,5 Stellen."
+    stating = Window(
+        (0,), "Im Durchschnitt verfügen sie über 2,5 Stellen, Deutschland ist mit 1,5 Stellen darunter.", 0.9, 0.34
+    )
+    closer = Window((1,), "Die personelle Kapazität der Clustermanagements stieg auf 6 Beschäftigte.", 0.9, 0.40)
+    verdict = decide(library, claim, [closer, stating])
+    assert verdict.verdict == "supported" and verdict.windows == (stating,), verdict
+    # a claim whose number no close sentence states is not supported by a sentence on its topic
+    lonely = "Ein Clustermanager bleibt im Durchschnitt 14 Jahre auf seiner Position."
+    topic = Window((1,), "Die Clustermanager bleiben im Durchschnitt lange auf ihrer Position.", 0.9, 0.6)
+    assert decide(library, lonely, [topic]).verdict == "not_found"
 
 
 def test_inflected_verb_forms_meet_through_their_lemma() -> None:
