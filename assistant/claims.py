@@ -321,7 +321,7 @@ def conflict(library: Library, claim: str, window: Window) -> str | None:
     if answer is not None:
         return None if answer != rules.negated(claim) else "Die Quelle verneint die Frage, die die Aussage bejaht."
     clause, share = rules.aligned_clause(claim, window.text)
-    number = _number_reason(claim, window.text)
+    number = _number_reason(claim, window.text) or _place_number_reason(claim, window.text)
     if number is not None:
         return number
     quant = rules.quantifier_conflict(claim, clause if share >= ALIGNED else window.text)
@@ -368,6 +368,14 @@ def _number_reason(claim: str, text: str, settled: str = "") -> str | None:
     return f"Zahl weicht ab: Aussage {claimed.raw.strip()}, Quelle {stated.raw.strip()}."
 
 
+def _place_number_reason(claim: str, text: str) -> str | None:
+    found = rules.place_number_conflict(claim, text)
+    if found is None:
+        return None
+    place, claimed, stated = found
+    return f"Zahl weicht ab: Aussage {claimed.raw.strip()} ({place.title()}), Quelle {stated.raw.strip()}."
+
+
 def _actor_reason(claim: str, clause: str) -> str | None:
     actor = rules.actor_conflict(claim, clause)
     return None if actor is None else f"Akteur weicht ab: Aussage {actor[0]}, Quelle {actor[1]}."
@@ -390,15 +398,6 @@ def _states_numbers(claim: str, text: str) -> bool:
 
 def decide(library: Library, claim: str, windows: list[Window]) -> Finding:
     nearest = tuple(windows[:2])
-    missing = unknown_terms(library, claim)
-    if missing:
-        return Finding("not_found", f"Die Dokumente erwähnen {', '.join(missing)} nicht.", nearest)
-    english = language(claim) == "en"
-    topical = [
-        w
-        for w in windows
-        if w.cover >= TOPICAL or (english and (w.dense >= TOPICAL_DENSE_EN or _states_numbers(claim, w.text)))
-    ]
     # a sentence that states two or more specific numbers of the claim ("1,5 Stellen … 2,5
     # Stellen") talks about it even when it words the rest differently; one number alone may
     # be a coincidence ("25 Akteure" as a threshold, not as a funding rule)
@@ -407,6 +406,17 @@ def decide(library: Library, claim: str, windows: list[Window]) -> Finding:
         w
         for w in windows
         if len(specific) >= 2 and w.cover >= TOPICAL - ANCHOR_SLACK and _states_numbers(claim, w.text)
+    ]
+    missing = unknown_terms(library, claim)
+    # a word the documents never use does not outweigh a sentence that states the claim's numbers:
+    # "Spanne von 0,25 bis 27 Stellen" paraphrases "Ausstattung von 0,25 bis 27 Vollzeitstellen"
+    if missing and not any(w.cover >= TOPICAL for w in anchored):
+        return Finding("not_found", f"Die Dokumente erwähnen {', '.join(missing)} nicht.", nearest)
+    english = language(claim) == "en"
+    topical = [
+        w
+        for w in windows
+        if w.cover >= TOPICAL or (english and (w.dense >= TOPICAL_DENSE_EN or _states_numbers(claim, w.text)))
     ]
     topical = topical or anchored
     if not topical:
@@ -428,6 +438,9 @@ def decide(library: Library, claim: str, windows: list[Window]) -> Finding:
                 return Finding("contradicted", reason, (window,))
     # a sentence on the claim's topic that does not state its numbers cannot support them
     if specific and not any(_states_some_number(claim, w.text) for w in (deciding, *topical[:DECIDING])):
+        for window in topical[:DECIDING]:  # the claim's year nowhere, another one close by: "seit 2016"
+            if (reason := _number_reason(claim, window.text)) is not None:
+                return Finding("contradicted", reason, (window,))
         return Finding("not_found", "Keine Stelle nennt die Zahlen der Aussage.", (deciding,))
     return Finding("supported", "Die Quelle sagt dasselbe aus.", (deciding,))
 

@@ -40,17 +40,19 @@ CLAIMS_PATH = GOLD_DIR / "claims.jsonl"
 # written after the claim rules were settled, to see how they carry over to claims they were
 # not developed on; keep it out of rule development
 HELDOUT_CLAIMS_PATH = GOLD_DIR / "claims_heldout.jsonl"
-# written blind (by helpers who saw the page texts, not the checker): the first set was scored once
-# and then used to develop the rules; the second and third were scored only after that
+# written blind (by helpers who saw the page texts, not the checker), each scored once on arrival
+# (README) and then used to develop the rules, except the newest, which stays held out
 BLIND_CLAIMS_PATH = GOLD_DIR / "claims_blind.jsonl"
 BLIND_HELDOUT_CLAIMS_PATH = GOLD_DIR / "claims_blind_heldout.jsonl"
 BLIND_HELDOUT2_CLAIMS_PATH = GOLD_DIR / "claims_blind_heldout2.jsonl"
+BLIND_HELDOUT3_CLAIMS_PATH = GOLD_DIR / "claims_blind_heldout3.jsonl"
 # further claim sets in the report: (result key, label, path)
 OTHER_CLAIM_SETS = (
     ("claims_heldout", "zurückgehaltene Aussagen", HELDOUT_CLAIMS_PATH),
-    ("claims_blind", "blind geschrieben (danach Entwicklung)", BLIND_CLAIMS_PATH),
-    ("claims_blind_heldout", "blind geschrieben, zurückgehalten", BLIND_HELDOUT_CLAIMS_PATH),
-    ("claims_blind_heldout2", "blind geschrieben, zurückgehalten (2)", BLIND_HELDOUT2_CLAIMS_PATH),
+    ("claims_blind", "blind geschrieben 1 (Entwicklung)", BLIND_CLAIMS_PATH),
+    ("claims_blind_heldout", "blind geschrieben 2 (Entwicklung)", BLIND_HELDOUT_CLAIMS_PATH),
+    ("claims_blind_heldout2", "blind geschrieben 3 (Entwicklung)", BLIND_HELDOUT2_CLAIMS_PATH),
+    ("claims_blind_heldout3", "blind geschrieben 4 (Entwicklung)", BLIND_HELDOUT3_CLAIMS_PATH),
 )
 PAGE_TOLERANCE = 1
 MIN_TOKEN_RECALL = 0.5

@@ -28,7 +28,7 @@ from tests.helpers import HANDWERK, STATUS_QUO, TRENDATLAS
         ("siehe Abbildung 14", []),
         ("kamen lediglich sechs zustande", [(6.0, "count")]),  # a number word with no noun after it
         ("knapp zwei Drittel der Befragten", [(66.6, "percent")]),  # a fraction is a share
-        ("mehr als die Hälfte der Befragten", []),  # a bound, not a share
+        ("mehr als die Hälfte der Befragten", [(50.0, "percent")]),  # a lower bound (see test_bounds…)
     ],
 )
 def test_numbers(text: str, expected: list[tuple[float, str]]) -> None:
@@ -55,6 +55,33 @@ def test_rough_shares_meet_exact_ones_and_articles_are_no_numbers() -> None:
     claim, neighbour = "Sie verfügen über 2,5 Stellen.", "Im Schnitt sind es 6 Beschäftigte."
     assert rules.number_conflict(claim, neighbour) is not None
     assert rules.number_conflict(claim, neighbour, settled="über 2,5 Stellen") is None
+
+
+def test_bounds_hold_or_break() -> None:
+    assert rules.number_conflict("Nur etwa ein Drittel half.", "Das leisteten mehr als die Hälfte.") is not None
+    assert rules.number_conflict("Mehr als 50 Prozent halfen.", "60 Prozent halfen.") is None  # kept
+    assert rules.number_conflict("Mehr als 50 Prozent halfen.", "44 Prozent halfen.") is not None
+    assert rules.number_conflict("60 Prozent halfen.", "Mehr als 50 Prozent halfen.") is None
+    assert rules.numbers("Sie halfen.") == []  # "half" only as a word of its own
+    shares = {(n.value, n.bound) for n in rules.numbers("mehr als die Hälfte, bis zu 10 %, 44 %")}
+    assert shares == {(50.0, "min"), (10.0, "max"), (44.0, "")}
+
+
+def test_a_number_given_to_another_place() -> None:
+    evidence = "Im Schnitt verfügen sie über 2,5 Stellen, Deutschland ist mit 1,5 Stellen unterdurchschnittlich."
+    assert rules.place_number_conflict("In Deutschland sind es im Schnitt 2,5 Stellen.", evidence) is not None
+    assert rules.place_number_conflict("Deutschland hat 1,5 Stellen, der Schnitt 2,5 Stellen.", evidence) is None
+
+
+def test_actor_details() -> None:
+    # "europäische Organisationen" include Großbritannien: a continent is no other actor
+    europe = "Deutsche Clustermanagements sind schwächer besetzt als europäische."
+    assert rules.actor_conflict(europe, "Deutschland liegt unter dem Schnitt, Großbritannien darüber.") is None
+    # an organisation named after a place is a name, not the place
+    assert "steinbeis-europa-zentrum" in rules.actors("Es wird vom Steinbeis-Europa-Zentrum abgewickelt.")["name"]
+    # "AG" of "Prognos AG" is not found inside "Auftrag"
+    claim = "Die Zielfelder wurden von McKinsey im Auftrag des Ministeriums definiert."
+    assert rules.actor_conflict(claim, "Experten der Prognos AG haben die Zielfelder definiert.") is not None
 
 
 def test_all_against_most_and_most_against_a_third() -> None:
@@ -87,6 +114,11 @@ def test_negation_and_quantifiers() -> None:
         is not None
     )
     assert rules.quantifier_conflict("Fast alle Befragten halfen.", "Nahezu alle Befragten halfen.") is None
+    # the reason clause's "nicht" does not turn the negated statement round
+    assert rules.negated("Sie hält es für nicht machbar, die Betriebe anzusprechen, weil sie diese nicht kennt.")
+    assert rules.quantifier_conflict(  # the evidence also says "wenige", but of the exceptions
+        "Das gilt nur in einem Teil der Länder.", "Bis auf wenige Ausnahmen gilt das in allen Ländern."
+    )
     partial = "Nur ein Teil der 105 Initiativen gewann Akteure."
     assert rules.quantifier_conflict(partial, "alle 105 Initiativen hatten Akteurswachstum") is not None
 
@@ -214,6 +246,23 @@ def test_the_sentence_stating_the_claims_numbers_decides(fake_index: Settings) -
     lonely = "Ein Clustermanager bleibt im Durchschnitt 14 Jahre auf seiner Position."
     topic = Window((1,), "Die Clustermanager bleiben im Durchschnitt lange auf ihrer Position.", 0.9, 0.6)
     assert decide(library, lonely, [topic]).verdict == "not_found"
+    # … but a close sentence that states another year of it contradicts
+    since = "Das Projekt begleitet den Austausch der Clustermanagements erst seit dem Jahr 2020."
+    close = Window((0,), "Im Projekt wurde der Austausch der Clustermanagements intensiver.", 0.9, 0.8)
+    other = Window((1,), "Das Projekt begleitet seit 2016 den Austausch der Clustermanagements.", 0.9, 0.65)
+    verdict = decide(library, since, [close, other])
+    assert verdict.verdict == "contradicted" and verdict.windows == (other,), verdict
+
+
+def test_numbers_outweigh_a_word_the_documents_do_not_use(fake_index: Settings) -> None:
+    library = open_library(fake_index)
+    claim = "Die 105 Organisationen haben vier Stellen, die Spanne reicht von 0,25 bis 27 Stellen."
+    assert unknown_terms(library, claim) == ["Spanne"]
+    stating = Window(
+        (0,), "Die 105 Initiativen haben vier Stellen, die Ausstattung reicht von 0,25 bis 27 Stellen.", 0.9, 0.7
+    )
+    assert decide(library, claim, [stating]).verdict == "supported"
+    assert decide(library, claim.replace("0,25 bis 27", "eins bis drei"), [stating]).verdict != "supported"
 
 
 def test_inflected_verb_forms_meet_through_their_lemma() -> None:
