@@ -46,6 +46,7 @@ BLIND_CLAIMS_PATH = GOLD_DIR / "claims_blind.jsonl"
 BLIND_HELDOUT_CLAIMS_PATH = GOLD_DIR / "claims_blind_heldout.jsonl"
 BLIND_HELDOUT2_CLAIMS_PATH = GOLD_DIR / "claims_blind_heldout2.jsonl"
 BLIND_HELDOUT3_CLAIMS_PATH = GOLD_DIR / "claims_blind_heldout3.jsonl"
+BLIND_HELDOUT4_CLAIMS_PATH = GOLD_DIR / "claims_blind_heldout4.jsonl"
 # further claim sets in the report: (result key, label, path)
 OTHER_CLAIM_SETS = (
     ("claims_heldout", "zurückgehaltene Aussagen", HELDOUT_CLAIMS_PATH),
@@ -53,6 +54,7 @@ OTHER_CLAIM_SETS = (
     ("claims_blind_heldout", "blind geschrieben 2 (Entwicklung)", BLIND_HELDOUT_CLAIMS_PATH),
     ("claims_blind_heldout2", "blind geschrieben 3 (Entwicklung)", BLIND_HELDOUT2_CLAIMS_PATH),
     ("claims_blind_heldout3", "blind geschrieben 4 (Entwicklung)", BLIND_HELDOUT3_CLAIMS_PATH),
+    ("claims_blind_heldout4", "blind geschrieben 5 (zurückgehalten)", BLIND_HELDOUT4_CLAIMS_PATH),
 )
 PAGE_TOLERANCE = 1
 MIN_TOKEN_RECALL = 0.5
