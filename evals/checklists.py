@@ -41,12 +41,13 @@ CLAIMS_PATH = GOLD_DIR / "claims.jsonl"
 # not developed on; keep it out of rule development
 HELDOUT_CLAIMS_PATH = GOLD_DIR / "claims_heldout.jsonl"
 # written blind (by helpers who saw the page texts, not the checker), each scored once on arrival
-# (README) and then used to develop the rules, except the newest, which stays held out
+# (README) and then used to develop the rules, except the two newest, which stay held out
 BLIND_CLAIMS_PATH = GOLD_DIR / "claims_blind.jsonl"
 BLIND_HELDOUT_CLAIMS_PATH = GOLD_DIR / "claims_blind_heldout.jsonl"
 BLIND_HELDOUT2_CLAIMS_PATH = GOLD_DIR / "claims_blind_heldout2.jsonl"
 BLIND_HELDOUT3_CLAIMS_PATH = GOLD_DIR / "claims_blind_heldout3.jsonl"
 BLIND_HELDOUT4_CLAIMS_PATH = GOLD_DIR / "claims_blind_heldout4.jsonl"
+BLIND_HELDOUT5_CLAIMS_PATH = GOLD_DIR / "claims_blind_heldout5.jsonl"
 # further claim sets in the report: (result key, label, path)
 OTHER_CLAIM_SETS = (
     ("claims_heldout", "zurückgehaltene Aussagen", HELDOUT_CLAIMS_PATH),
@@ -55,6 +56,7 @@ OTHER_CLAIM_SETS = (
     ("claims_blind_heldout2", "blind geschrieben 3 (Entwicklung)", BLIND_HELDOUT2_CLAIMS_PATH),
     ("claims_blind_heldout3", "blind geschrieben 4 (Entwicklung)", BLIND_HELDOUT3_CLAIMS_PATH),
     ("claims_blind_heldout4", "blind geschrieben 5 (zurückgehalten)", BLIND_HELDOUT4_CLAIMS_PATH),
+    ("claims_blind_heldout5", "blind geschrieben 6 (zurückgehalten)", BLIND_HELDOUT5_CLAIMS_PATH),
 )
 PAGE_TOLERANCE = 1
 MIN_TOKEN_RECALL = 0.5

@@ -1,13 +1,15 @@
-"""Claim checking: the comparison rules on their own, and verdicts on claims made from real
-sentences of the corpus (a number changed → contradicted, kept → supported, off-topic → not
-found), with evidence quoted verbatim from the cited page."""
+"""Claim checking (claims, claim_verdict, claim_rules, claim_numbers, claim_actors): the
+comparison rules on their own, and verdicts on claims made from real sentences of the corpus (a
+number changed → contradicted, kept → supported, off-topic → not found), with evidence quoted
+verbatim from the cited page."""
 
 from __future__ import annotations
 
 import pytest
 
 from assistant import claim_rules as rules
-from assistant.claims import Window, _coverage, check_claim, decide, expand, lemma_stems, unknown_terms
+from assistant.claim_verdict import Window, decide, unknown_terms
+from assistant.claims import _coverage, check_claim, expand, lemma_stems
 from assistant.library import open_library
 from ingest.settings import Settings
 from tests.helpers import HANDWERK, STATUS_QUO, TRENDATLAS
