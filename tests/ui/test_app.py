@@ -294,6 +294,7 @@ def test_each_verdict_has_its_own_badge_and_quotes(
     shown = texts(at)
     colour = VERDICT_LOOK[verdict][1]
     assert f":{colour}-badge[" in shown and badge in shown
+    assert "entscheidend ist die zitierte Stelle" in shown  # the rules' measured error rate, said plainly
     if evidence:
         assert f"Trendatlas, S. {page.page_no}" in shown and "480 Clusterinitiativen" in shown
         at.session_state["claim-src-1"] = True

@@ -10,7 +10,7 @@ import streamlit as st
 from assistant.types import Verdict
 from ingest.errors import LotseError
 from ingest.settings import Settings
-from ui.resources import assistant_or_stop
+from ui.resources import assistant_or_stop, settings_or_stop
 from ui.widgets import md_escape, render_citations, verdict_badge
 
 RESULT = "claim_result"
@@ -18,6 +18,12 @@ EXAMPLES = (
     "Auf der Clusterplattform Deutschland sind nahezu 480 Clusterinitiativen erfasst.",
     "Clusterinitiativen finanzieren sich ausschließlich über Fördermittel.",
     "Handwerksbetriebe sind in Clusterinitiativen stark vertreten.",
+)
+# what the measured accuracy means for the reader (README, "Claims": about two in three right on
+# claims written by others): the quote decides, not the badge
+RULES_CAUTION = (
+    "Das Urteil kommt aus Regeln über Zahlen, Verneinungen, Mengen und Akteure. Bei frei "
+    "formulierten Aussagen liegt es etwa jedes dritte Mal daneben – entscheidend ist die zitierte Stelle."
 )
 EXPLAIN = {
     "supported": "Die Dokumente stützen die Aussage.",
@@ -43,12 +49,15 @@ def _use_example() -> None:
 
 def show_verdict(verdict: Verdict, seconds: float) -> None:
     assistant = assistant_or_stop()
+    settings = settings_or_stop()
     with st.container(border=True):
         st.markdown(f"**Aussage:** {md_escape(verdict.claim)}")
         verdict_badge(verdict)
         st.markdown(EXPLAIN.get(verdict.verdict, ""))
         if verdict.reason:
             st.caption(f"Begründung: {verdict.reason}")
+        if not settings.llm_model:
+            st.caption(RULES_CAUTION)
         st.caption(f"Geprüft in {seconds:.1f} s".replace(".", ","))
         if verdict.evidence:
             render_citations(assistant, verdict.evidence, key_prefix="claim")
