@@ -76,7 +76,7 @@ def extract_items(settings: Settings, kind: str | None = None, doc: str | None =
     library = _library(settings, state)
     library.require_documents()
     items: list[ChecklistItem] = []
-    backend = f"llm:{settings.llm_model}" if settings.llm_base_url and settings.llm_model else "rules"
+    backend = f"llm:{settings.llm_model}" if settings.llm_configured else "rules"
     if backend == "rules" and active_reader(settings) is not None:
         backend = "rules+reader"
     for name in sorted(state) if doc is None else [doc]:
@@ -94,7 +94,7 @@ def extract_items(settings: Settings, kind: str | None = None, doc: str | None =
 
 
 def _extract(settings: Settings, library: Library, doc: str) -> list[ChecklistItem]:
-    if settings.llm_base_url and settings.llm_model:
+    if settings.llm_configured:
         from assistant.extract.llm_extract import extract_with_llm
 
         found = extract_with_llm(settings, library, doc)

@@ -99,7 +99,7 @@ class ClaimChecker:
     def _llm_finding(self, claim: str, windows: list[Window]) -> Finding | None:
         """With an LLM configured: its label over the same evidence, cited from stored sentences.
         A supported/contradicted label without a deciding sentence is not accepted."""
-        if not (self.settings.llm_base_url and self.settings.llm_model):
+        if not self.settings.llm_configured:
             return None
         from assistant.extract.llm_extract import verdict_with_llm
 

@@ -17,7 +17,7 @@ class Assistant:
         self.retriever = HybridRetriever(settings=settings, k=5)
         self.extractive = ExtractiveAnswerer(self.retriever)
         self.llm = None
-        if settings.llm_base_url and settings.llm_model:
+        if settings.llm_configured:
             from assistant.llm import LlmAnswerer
 
             self.llm = LlmAnswerer(settings, self.retriever, fallback=self.extractive)

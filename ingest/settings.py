@@ -65,6 +65,11 @@ class Settings(BaseSettings):
         return value.expanduser().resolve()
 
     @property
+    def llm_configured(self) -> bool:
+        """An LLM backend answers, extracts and decides claims (both its address and model are set)."""
+        return bool(self.llm_base_url and self.llm_model)
+
+    @property
     def chroma_dir(self) -> Path:
         return self.data_dir / "chroma"
 

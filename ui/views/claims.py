@@ -56,7 +56,7 @@ def show_verdict(verdict: Verdict, seconds: float) -> None:
         st.markdown(EXPLAIN.get(verdict.verdict, ""))
         if verdict.reason:
             st.caption(f"Begründung: {verdict.reason}")
-        if not settings.llm_model:
+        if not settings.llm_configured:
             st.caption(RULES_CAUTION)
         st.caption(f"Geprüft in {seconds:.1f} s".replace(".", ","))
         if verdict.evidence:
