@@ -66,7 +66,6 @@ _FRACTION = re.compile(
     r"\b(?:(?P<count>ein|einem|eines|zwei|drei|two|three|one)\s+)?(?P<frac>Hälfte|Drittel|Viertel|Fünftel|half|third)\b",
     re.IGNORECASE,
 )
-# a fraction after these words is a bound ("mehr als die Hälfte"), not the share itself
 _ARTICLE = r"(?:die|das|der|ein|einem|eine)?"
 # a share after these words is a bound ("mehr als die Hälfte"); "über" and "unter" only before a
 # fraction ("über die Hälfte"): before a numeral they are as often "verfügen über", "unter den"
@@ -100,7 +99,7 @@ def numbers(text: str) -> list[Number]:
         value = _parse(match.group("num"))
         unit = (match.group("unit") or "").strip().lower().rstrip(".")
         if unit in ("%", "prozent", "percent", "per cent"):
-            found.append(Number(value, "percent", match.group(0)))
+            found.append(_share(clean, match, value, approximate=False))
         elif unit in _MULTIPLIER:
             found.append(Number(value * _MULTIPLIER[unit], "count", match.group(0)))
         elif value.is_integer() and 1900 <= value <= 2099:
@@ -112,21 +111,22 @@ def numbers(text: str) -> list[Number]:
     for match in _SPELLED_ALONE.finditer(clean):  # "lediglich sechs zustande", "immerhin zwölf geführt"
         found.append(Number(float(_NUMBER_WORDS[match.group("word").lower()]), "count", match.group(0)))
     for match in _FRACTION.finditer(clean):  # "knapp zwei Drittel" is a share, as "65 Prozent" is
-        found.append(Number(_fraction_value(match), "percent", match.group(0), approximate=True))
-    return [_share_read(clean, n) if n.kind == "percent" else n for n in found]
+        found.append(_share(clean, match, _fraction_value(match), approximate=True))
+    return found
 
 
-def _share_read(text: str, share: Number) -> Number:
-    """The share with what the words before it say: given roughly ("knapp"), or a bound ("mehr als")."""
-    before = text[: max(text.find(share.raw), 0)]
-    fraction = share.raw[:1].isalpha()
+def _share(text: str, match: re.Match[str], value: float, approximate: bool) -> Number:
+    """A share, with what the words before it say: given roughly ("knapp"), or a bound ("mehr als";
+    "über", "unter" only before a fraction)."""
+    before = text[: match.start()]
+    fraction = match.group(0)[:1].isalpha()
     if _LOWER_BOUND.search(before) or (fraction and _FRACTION_LOWER.search(before)):
         bound = "min"
     elif _UPPER_BOUND.search(before) or (fraction and _FRACTION_UPPER.search(before)):
         bound = "max"
     else:
         bound = ""
-    return Number(share.value, share.kind, share.raw, share.approximate or bool(_HEDGE.search(before)), bound)
+    return Number(value, "percent", match.group(0), approximate or bool(_HEDGE.search(before)), bound)
 
 
 def _fraction_value(match: re.Match[str]) -> float:
@@ -138,9 +138,7 @@ def _fraction_value(match: re.Match[str]) -> float:
 def shares(text: str) -> list[float]:
     """Shares a text states, as percentages ("drei Viertel" = 75, "44,6 Prozent" = 44.6), bounds
     included ("mehr als die Hälfte" = 50)."""
-    result = [n.value for n in numbers(text) if n.kind == "percent" and not n.raw.lstrip()[:1].isalpha()]
-    result.extend(_fraction_value(match) for match in _FRACTION.finditer(text))
-    return result
+    return [n.value for n in numbers(text) if n.kind == "percent"]
 
 
 def same_number(a: Number, b: Number) -> bool:

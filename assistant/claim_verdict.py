@@ -174,13 +174,12 @@ def specific_numbers(claim: str) -> list[rules.Number]:
     return [n for n in rules.numbers(claim) if n.kind != "count" or n.value >= 10 or not n.value.is_integer()]
 
 
-def states_some_number(claim: str, text: str) -> bool:
+def states_some(wanted: list[rules.Number], text: str) -> bool:
     stated = rules.numbers(text)
-    return any(any(rules.same_number(w, n) for n in stated) for w in specific_numbers(claim))
+    return any(any(rules.same_number(w, n) for n in stated) for w in wanted)
 
 
-def states_numbers(claim: str, text: str) -> bool:
-    wanted = specific_numbers(claim)
+def states_all(wanted: list[rules.Number], text: str) -> bool:
     stated = rules.numbers(text)
     return bool(wanted) and all(any(rules.same_number(w, n) for n in stated) for w in wanted)
 
@@ -192,7 +191,7 @@ def decide(library: Library, claim: str, windows: list[Window]) -> Finding:
     # be a coincidence ("25 Akteure" as a threshold, not as a funding rule)
     specific = specific_numbers(claim)
     anchored = [
-        w for w in windows if len(specific) >= 2 and w.cover >= TOPICAL - ANCHOR_SLACK and states_numbers(claim, w.text)
+        w for w in windows if len(specific) >= 2 and w.cover >= TOPICAL - ANCHOR_SLACK and states_all(specific, w.text)
     ]
     missing = unknown_terms(library, claim)
     # a word the documents never use does not outweigh a sentence that states the claim's numbers:
@@ -203,7 +202,7 @@ def decide(library: Library, claim: str, windows: list[Window]) -> Finding:
     topical = [
         w
         for w in windows
-        if w.cover >= TOPICAL or (english and (w.dense >= TOPICAL_DENSE_EN or states_numbers(claim, w.text)))
+        if w.cover >= TOPICAL or (english and (w.dense >= TOPICAL_DENSE_EN or states_all(specific, w.text)))
     ]
     topical = topical or anchored
     if not topical:
@@ -224,7 +223,7 @@ def decide(library: Library, claim: str, windows: list[Window]) -> Finding:
             if reason is not None:
                 return Finding("contradicted", reason, (window,))
     # a sentence on the claim's topic that does not state its numbers cannot support them
-    if specific and not any(states_some_number(claim, w.text) for w in (deciding, *topical[:DECIDING])):
+    if specific and not any(states_some(specific, w.text) for w in (deciding, *topical[:DECIDING])):
         for window in topical[:DECIDING]:  # the claim's year nowhere, another one close by: "seit 2016"
             if (reason := _number_reason(claim, window.text)) is not None:
                 return Finding("contradicted", reason, (window,))

@@ -67,6 +67,8 @@ def test_bounds_hold_or_break() -> None:
     assert rules.numbers("Sie halfen.") == []  # "half" only as a word of its own
     shares = {(n.value, n.bound) for n in rules.numbers("mehr als die Hälfte, bis zu 10 %, 44 %")}
     assert shares == {(50.0, "min"), (10.0, "max"), (44.0, "")}
+    # each share is read where it stands, also when the same words come twice
+    assert [n.bound for n in rules.numbers("30 % der Betriebe, aber mehr als 30 % der Initiativen")] == ["", "min"]
 
 
 def test_a_number_given_to_another_place() -> None:
