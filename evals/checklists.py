@@ -37,27 +37,20 @@ EXTRACTION_SECOND_DIR = GOLD_DIR / "extraction_second"
 SCOPE_FILE = "scope.json"
 PageRanges = tuple[tuple[int, int], ...]
 CLAIMS_PATH = GOLD_DIR / "claims.jsonl"
-# written after the claim rules were settled, to see how they carry over to claims they were
-# not developed on; keep it out of rule development
-HELDOUT_CLAIMS_PATH = GOLD_DIR / "claims_heldout.jsonl"
-# written blind (by helpers who saw the page texts, not the checker), each scored once on arrival
-# (README) and then used to develop the rules, except the two newest, which stay held out
-BLIND_CLAIMS_PATH = GOLD_DIR / "claims_blind.jsonl"
-BLIND_HELDOUT_CLAIMS_PATH = GOLD_DIR / "claims_blind_heldout.jsonl"
-BLIND_HELDOUT2_CLAIMS_PATH = GOLD_DIR / "claims_blind_heldout2.jsonl"
-BLIND_HELDOUT3_CLAIMS_PATH = GOLD_DIR / "claims_blind_heldout3.jsonl"
-BLIND_HELDOUT4_CLAIMS_PATH = GOLD_DIR / "claims_blind_heldout4.jsonl"
-BLIND_HELDOUT5_CLAIMS_PATH = GOLD_DIR / "claims_blind_heldout5.jsonl"
-# further claim sets in the report: (result key, label, path)
-OTHER_CLAIM_SETS = (
-    ("claims_heldout", "zurückgehaltene Aussagen", HELDOUT_CLAIMS_PATH),
-    ("claims_blind", "blind geschrieben 1 (Entwicklung)", BLIND_CLAIMS_PATH),
-    ("claims_blind_heldout", "blind geschrieben 2 (Entwicklung)", BLIND_HELDOUT_CLAIMS_PATH),
-    ("claims_blind_heldout2", "blind geschrieben 3 (Entwicklung)", BLIND_HELDOUT2_CLAIMS_PATH),
-    ("claims_blind_heldout3", "blind geschrieben 4 (Entwicklung)", BLIND_HELDOUT3_CLAIMS_PATH),
-    ("claims_blind_heldout4", "blind geschrieben 5 (zurückgehalten)", BLIND_HELDOUT4_CLAIMS_PATH),
-    ("claims_blind_heldout5", "blind geschrieben 6 (zurückgehalten)", BLIND_HELDOUT5_CLAIMS_PATH),
+# further claim sets in the report, each in evals/gold/<key>.jsonl: (result key, label).
+# claims_heldout was written after the claim rules were settled, to see how they carry over; the
+# blind sets were written by helpers who saw the page texts, not the checker, each scored once on
+# arrival (README) and then used to develop the rules, except the two newest, which stay held out
+_CLAIM_SET_LABELS = (
+    ("claims_heldout", "zurückgehaltene Aussagen"),
+    ("claims_blind", "blind geschrieben 1 (Entwicklung)"),
+    ("claims_blind_heldout", "blind geschrieben 2 (Entwicklung)"),
+    ("claims_blind_heldout2", "blind geschrieben 3 (Entwicklung)"),
+    ("claims_blind_heldout3", "blind geschrieben 4 (Entwicklung)"),
+    ("claims_blind_heldout4", "blind geschrieben 5 (zurückgehalten)"),
+    ("claims_blind_heldout5", "blind geschrieben 6 (zurückgehalten)"),
 )
+OTHER_CLAIM_SETS = tuple((key, label, GOLD_DIR / f"{key}.jsonl") for key, label in _CLAIM_SET_LABELS)
 PAGE_TOLERANCE = 1
 MIN_TOKEN_RECALL = 0.5
 VERDICTS = ("supported", "contradicted", "not_found")
