@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import re
 
-from assistant.claim_actors import CONTINENTS, PLACES, actor_conflict, actors, place_number_conflict
+from assistant.claim_actors import actor_conflict, actors, place_number_conflict
 from assistant.claim_numbers import Number, number_conflict, numbers, same_number, shares
 from ingest.lexical import analyse
 
 __all__ = [
-    "CONTINENTS",
-    "PLACES",
     "Number",
     "actor_conflict",
     "actors",
@@ -105,8 +103,7 @@ def quantifier_conflict(claim: str, evidence: str) -> tuple[str, str] | None:
             if frozenset({claimed, name}) in _QUANTIFIER_CONFLICTS:
                 return claimed, name
     percents = shares(evidence)
-    claims_share = any(n.kind == "percent" for n in numbers(claim)) or bool(shares(claim))
-    if not claims_share and len(percents) == 1:  # with several shares we cannot tell which one
+    if not shares(claim) and len(percents) == 1:  # with several shares we cannot tell which one
         if claimed in ("most", "near_all", "all") and max(percents) < 50:
             return claimed, f"{max(percents):g} %"
         if claimed in ("few", "none") and min(percents) > 50:
