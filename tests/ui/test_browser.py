@@ -188,6 +188,15 @@ def _screenshot(page: object, name: str, height: int | None = None) -> Path:
     return path
 
 
+def _settled(page: object) -> None:
+    """Wait until the script run has finished: while it runs, the page still shows the widgets of
+    the last run (a selectbox with the old options) next to the new messages above them."""
+    from playwright.sync_api import Page, expect
+
+    assert isinstance(page, Page)
+    expect(page.locator('[data-test-script-state="notRunning"]')).to_have_count(1, timeout=SLOW)
+
+
 def _go(page: object, title: str) -> None:
     from playwright.sync_api import Page
 
@@ -257,6 +266,7 @@ def test_upload_in_the_library_in_the_browser(page: object, server: Server, tmp_
     expect(page.get_by_role("button", name="Remove Testbericht Zebrafink.pdf")).to_be_visible()
     page.get_by_role("button", name="Hochladen und einlesen").click()
     expect(page.get_by_text(re.compile(r"Testbericht-Zebrafink\.pdf: neu eingelesen"))).to_be_visible(timeout=SLOW)
+    _settled(page)
     assert set(documents(server.index.settings)) - before == {"Testbericht-Zebrafink.pdf"}
     assert (server.index.corpus / "Testbericht-Zebrafink.pdf").is_file()
     table = page.get_by_test_id("stDataFrame").first
