@@ -40,7 +40,7 @@ CLAIMS_PATH = GOLD_DIR / "claims.jsonl"
 # further claim sets in the report, each in evals/gold/<key>.jsonl: (result key, label).
 # claims_heldout was written after the claim rules were settled, to see how they carry over; the
 # blind sets were written by helpers who saw the page texts, not the checker, each scored once on
-# arrival (README) and then used to develop the rules, except the two newest, which stay held out
+# arrival (README) and then used to develop the rules, except the three newest, which stay held out
 _CLAIM_SET_LABELS = (
     ("claims_heldout", "zurückgehaltene Aussagen"),
     ("claims_blind", "blind geschrieben 1 (Entwicklung)"),
@@ -49,6 +49,7 @@ _CLAIM_SET_LABELS = (
     ("claims_blind_heldout3", "blind geschrieben 4 (Entwicklung)"),
     ("claims_blind_heldout4", "blind geschrieben 5 (zurückgehalten)"),
     ("claims_blind_heldout5", "blind geschrieben 6 (zurückgehalten)"),
+    ("claims_blind_heldout6", "blind geschrieben 7 (zurückgehalten)"),
 )
 OTHER_CLAIM_SETS = tuple((key, label, GOLD_DIR / f"{key}.jsonl") for key, label in _CLAIM_SET_LABELS)
 PAGE_TOLERANCE = 1
