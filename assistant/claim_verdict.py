@@ -40,6 +40,14 @@ _GENDER_SUFFIX = re.compile(r"[:*](?:innen|in)$")
 _QUESTION = re.compile(r"\bdie Frage,? ob\b|\?\s*$")
 _ANSWER_NO = re.compile(r"\b(?:verneint|nein|keine?n? Korrelation|nicht der Fall)\b", re.I)
 _ANSWER_YES = re.compile(r"\b(?:bejaht|bestätigt|ja,)\b", re.I)
+# where a claim joins statements: "…; …", "…, und rät, …", "…, weil …", "… und empfiehlt …"
+_CONJUNCT_SPLIT = re.compile(
+    r"\s*;\s*"
+    r"|,\s+(?=(?:weil|da|indem|sodass|damit|wodurch|obwohl|etwa|beispielsweise|insbesondere)\b)"
+    r"|,\s+(?:und|aber|wobei|während|zudem|außerdem|doch|jedoch)\s+"
+    r"|\s+und\s+(?=(?:empfiehlt|empfehlen|rät|raten|fordert|fordern|folgert|betont|sollte|sollten|dies|das)\b)"
+)
+MIN_CONJUNCT_TERMS = 3  # a shorter part ("bei vielen") is read with the part before it
 
 
 @dataclass(frozen=True)
@@ -182,6 +190,44 @@ def states_some(wanted: list[rules.Number], text: str) -> bool:
 def states_all(wanted: list[rules.Number], text: str) -> bool:
     stated = rules.numbers(text)
     return bool(wanted) and all(any(rules.same_number(w, n) for n in stated) for w in wanted)
+
+
+def conjuncts(claim: str) -> list[str]:
+    """The statements a claim joins, each with at least a few content words of its own (a shorter
+    part, "bei vielen", stays with its neighbour); one part when it joins none."""
+    cuts = [(m.start(), m.end()) for m in _CONJUNCT_SPLIT.finditer(claim)]
+    bounds = [0, *(x for cut in cuts for x in cut), len(claim)]
+    pieces = [(bounds[i], bounds[i + 1]) for i in range(0, len(bounds), 2)]
+    spans: list[tuple[int, int]] = []
+    for start, end in pieces:
+        if spans and len(_content_terms(claim[start:end])) < MIN_CONJUNCT_TERMS:
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    if len(spans) > 1 and len(_content_terms(claim[slice(*spans[0])])) < MIN_CONJUNCT_TERMS:
+        spans[:2] = [(spans[0][0], spans[1][1])]
+    return [claim[start:end].strip() for start, end in spans if claim[start:end].strip()]
+
+
+def _content_terms(text: str) -> set[str]:
+    return {t for t in analyse(text) if t not in SOURCE_WORDS}
+
+
+def by_parts(whole: Finding, parts: list[tuple[str, Finding]]) -> Finding:
+    """A claim that joins statements is supported when each of them is. One that sums up two
+    passages ("… sind leistungsfähiger, und rät, das bei Finanzierungsmodellen zu beachten")
+    shares too little with either sentence alone to be found whole; one whose added reason
+    ("…, weil die Landesregierung …") the documents never state is not supported by the rest."""
+    if len(parts) < 2:
+        return whole
+    if whole.verdict == "not_found" and all(f.verdict == "supported" for _, f in parts):
+        windows = tuple(dict.fromkeys(w for _, f in parts for w in f.windows))
+        return Finding("supported", "Jeder Teil der Aussage steht in den Dokumenten.", windows)
+    missing = [part for part, f in parts if f.verdict == "not_found"]
+    if whole.verdict == "supported" and missing:
+        reason = f"Dieser Teil der Aussage steht nicht in den Dokumenten: „{missing[0]}“"
+        return Finding("not_found", reason, whole.windows)
+    return whole
 
 
 def decide(library: Library, claim: str, windows: list[Window]) -> Finding:

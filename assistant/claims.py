@@ -21,6 +21,8 @@ from assistant.claim_verdict import (
     SOURCE_WORDS,
     Finding,
     Window,
+    by_parts,
+    conjuncts,
     decide,
     specific_numbers,
 )
@@ -88,13 +90,20 @@ class ClaimChecker:
         if not claim:
             return Verdict(claim=claim, verdict="not_found", reason="Leere Aussage.")
         windows = self.gather(library, claim)
-        finding = self._llm_finding(claim, windows) or decide(library, claim, windows)
+        finding = self._llm_finding(claim, windows) or self._rule_finding(library, claim, windows)
         return Verdict(
             claim=claim,
             verdict=finding.verdict,  # type: ignore[arg-type]
             evidence=tuple(cite(library, finding.windows)),
             reason=finding.reason,
         )
+
+    def _rule_finding(self, library: Library, claim: str, windows: list[Window]) -> Finding:
+        finding = decide(library, claim, windows)
+        parts = conjuncts(claim)
+        if finding.verdict == "contradicted" or len(parts) < 2:
+            return finding
+        return by_parts(finding, [(part, decide(library, part, self.gather(library, part))) for part in parts])
 
     def _llm_finding(self, claim: str, windows: list[Window]) -> Finding | None:
         """With an LLM configured: its label over the same evidence, cited from stored sentences.

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from assistant import claim_rules as rules
-from assistant.claim_verdict import Window, decide, unknown_terms
+from assistant.claim_verdict import Finding, Window, by_parts, conjuncts, decide, unknown_terms
 from assistant.claims import _coverage, check_claim, expand, lemma_stems
 from assistant.library import open_library
 from ingest.settings import Settings
@@ -291,6 +291,56 @@ def test_the_study_recommends_approaching_craft_businesses_through_the_chambers(
     negated = check_claim(real_index, "Die Studie empfiehlt, Handwerksbetriebe nicht über die Kammern anzusprechen.")
     assert negated.verdict == "contradicted", negated
     _assert_verbatim(real_index, verdict.evidence + negated.evidence)
+
+
+def test_a_claim_is_split_where_it_joins_statements() -> None:
+    summed = "Geförderte Cluster sind leistungsfähiger, und die Studie rät, das bei Finanzierungsmodellen zu beachten."
+    assert conjuncts(summed) == [
+        "Geförderte Cluster sind leistungsfähiger",
+        "die Studie rät, das bei Finanzierungsmodellen zu beachten.",
+    ]
+    assert conjuncts("Das Land führte das Label ein, weil die Landesregierung Cluster halbieren wollte.") == [
+        "Das Land führte das Label ein",
+        "weil die Landesregierung Cluster halbieren wollte.",
+    ]
+    # a part with too few words of its own stays with its neighbour, and keeps its "aber"
+    assert conjuncts("Die Nähe ist wichtig, aber nicht allein entscheidend für die Zusammenarbeit der Akteure.") == [
+        "Die Nähe ist wichtig, aber nicht allein entscheidend für die Zusammenarbeit der Akteure."
+    ]
+    assert conjuncts("Sechs Clustermanagements im Land arbeiten seit 2010 zusammen.") == [
+        "Sechs Clustermanagements im Land arbeiten seit 2010 zusammen."
+    ]
+
+
+def test_a_joined_claim_is_supported_when_every_part_is() -> None:
+    first, second = Window((0,), "Erster Satz.", 0.9, 0.8), Window((5,), "Zweiter Satz.", 0.9, 0.8)
+    whole_missing = Finding("not_found", "Keine Stelle …", (first,))
+    supported = [("a", Finding("supported", "", (first,))), ("b", Finding("supported", "", (second,)))]
+    joined = by_parts(whole_missing, supported)
+    assert joined.verdict == "supported" and joined.windows == (first, second)
+    one_missing = [supported[0], ("weil b", Finding("not_found", "", ()))]
+    assert by_parts(whole_missing, one_missing) is whole_missing
+    whole_supported = Finding("supported", "", (first,))
+    lost = by_parts(whole_supported, one_missing)
+    assert lost.verdict == "not_found" and "„weil b“" in lost.reason and lost.windows == (first,)
+    assert by_parts(whole_supported, supported) is whole_supported
+    assert by_parts(whole_missing, supported[:1]) is whole_missing  # one part: nothing joined
+
+
+@pytest.mark.slow
+def test_a_claim_summing_up_two_passages_and_one_with_an_invented_reason(real_index: Settings) -> None:
+    summed = check_claim(
+        real_index,
+        "Nach der Corona-Trendstudie sind Cluster, die vorwiegend institutionell gefördert werden, die "
+        "leistungsfähigeren, und die Autoren raten, dies beim Entwickeln von Finanzierungsmodellen zu beachten.",
+    )
+    assert summed.verdict == "supported", summed
+    assert any("Finanzierungsmodellen" in e.quote for e in summed.evidence) and len(summed.evidence) >= 2
+    label = "Baden-Württemberg hat als erstes Bundesland das Label Cluster-Exzellenz eingeführt"
+    assert check_claim(real_index, f"{label}.").verdict == "supported"
+    invented = check_claim(real_index, f"{label}, weil die Landesregierung die Zahl der Cluster halbieren wollte.")
+    assert invented.verdict == "not_found" and "halbieren" in invented.reason, invented
+    _assert_verbatim(real_index, summed.evidence + invented.evidence)
 
 
 # --- the optional LLM backend ---------------------------------------------------------------------
