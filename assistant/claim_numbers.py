@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ingest.lexical import stem
+
 NumberKind = str  # "percent" | "year" | "count"
 
 
@@ -16,6 +18,7 @@ class Number:
     raw: str
     approximate: bool = False  # "zwei Drittel", "knapp 65 Prozent": a share given roughly
     bound: str = ""  # "min" for "mehr als die Hälfte", "max" for "weniger als 10 Prozent"
+    noun: str = ""  # what a count counts: "Handwerksbetriebe" in "2.000 Handwerksbetriebe"
 
 
 _NUMBER_WORDS = {
@@ -82,6 +85,10 @@ _HEDGE = re.compile(
 )
 APPROXIMATE_SHARE = 3.0  # percentage points a rough share ("knapp zwei Drittel") may differ from an exact one
 _POINTER = re.compile(r"\b(?:Abbildung|Abb\.|Tabelle|Tab\.|Kapitel|Kap\.|S\.|Seite|Fußnote)\s*\d+", re.IGNORECASE)
+# a date states its year ("am 13.05.2012"); its day and month are no counts
+_DATE = re.compile(r"(?<![\w.,])\d{1,2}\.\s?\d{1,2}\.\s?(?P<year>(?:19|20)\d\d)\b")
+# the noun after a count, past up to two adjectives: "drei untersuchten Clusterinitiativen"
+_COUNTED = re.compile(r"\s+(?:[a-zäöüß][\w-]*\s+){0,2}(?P<noun>[A-ZÄÖÜ][\w-]+)")
 _MULTIPLIER = {"mio": 1e6, "millionen": 1e6, "million": 1e6, "mrd": 1e9, "milliarden": 1e9, "billion": 1e9}
 
 
@@ -93,7 +100,7 @@ def _parse(num: str) -> float:
 
 def numbers(text: str) -> list[Number]:
     """Counts, percentages and years a text states (not pointers like "Abbildung 14")."""
-    clean = _POINTER.sub(" ", text)
+    clean = _DATE.sub(lambda m: m.group("year"), _POINTER.sub(" ", text))
     found: list[Number] = []
     for match in _NUMERAL.finditer(clean):
         value = _parse(match.group("num"))
@@ -102,17 +109,33 @@ def numbers(text: str) -> list[Number]:
             found.append(_share(clean, match, value, approximate=False))
         elif unit in _MULTIPLIER:
             found.append(Number(value * _MULTIPLIER[unit], "count", match.group(0)))
-        elif value.is_integer() and 1900 <= value <= 2099:
+        elif re.fullmatch(r"(?:19|20)\d\d", match.group("num")):  # "2.000 Betriebe" is no year
             found.append(Number(value, "year", match.group(0)))  # also "in den 1980ern"
         else:
-            found.append(Number(value, "count", match.group(0)))
+            found.append(Number(value, "count", match.group(0), noun=_counted(clean, match.end())))
     for match in _SPELLED.finditer(clean):
-        found.append(Number(float(_NUMBER_WORDS[match.group("word").lower()]), "count", match.group(0)))
+        value = float(_NUMBER_WORDS[match.group("word").lower()])
+        found.append(Number(value, "count", match.group(0), noun=match.group("noun")))
     for match in _SPELLED_ALONE.finditer(clean):  # "lediglich sechs zustande", "immerhin zwölf geführt"
-        found.append(Number(float(_NUMBER_WORDS[match.group("word").lower()]), "count", match.group(0)))
+        value = float(_NUMBER_WORDS[match.group("word").lower()])
+        found.append(Number(value, "count", match.group(0), noun=_counted(clean, match.end())))
     for match in _FRACTION.finditer(clean):  # "knapp zwei Drittel" is a share, as "65 Prozent" is
         found.append(_share(clean, match, _fraction_value(match), approximate=True))
     return found
+
+
+def _counted(text: str, end: int) -> str:
+    counted = _COUNTED.match(text, end)
+    return counted.group("noun") if counted else ""
+
+
+def same_thing(a: Number, b: Number) -> bool:
+    """Whether two counts may count the same thing: "27 Initiativen" and "17 Clusterinitiativen"
+    may, "2.000 Handwerksbetriebe" and "drei Clusterinitiativen" do not. Unknown nouns may."""
+    if not a.noun or not b.noun:
+        return True
+    x, y = stem(a.noun.lower()), stem(b.noun.lower())
+    return x.endswith(y) or y.endswith(x) or x[-5:] == y[-5:]
 
 
 def _share(text: str, match: re.Match[str], value: float, approximate: bool) -> Number:
@@ -172,6 +195,7 @@ def number_conflict(claim: str, evidence: str, settled: str = "") -> tuple[Numbe
             if e.kind == c.kind
             and not e.bound
             and not (e.kind == "count" and e.value < 2)
+            and not (e.kind == "count" and not same_thing(c, e))
             and not any(same_number(e, x) for x in claimed)
         ]
         if others:  # name the stated number that most likely is the altered one: the closest

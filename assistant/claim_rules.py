@@ -47,10 +47,15 @@ _PURPOSE = re.compile(r",?\s*\bum\b[^,.;]*\bzu\s+\w+", re.IGNORECASE)
 _REASON = re.compile(r",\s*(?:weil|da|denn|because|since)\b[^,.;]*", re.IGNORECASE)
 
 
+# a relative clause inside the sentence ("Ressourcen, die … nicht genutzt werden konnten, fanden
+# ihren Einsatz …") describes a noun; its negation is not the statement's
+_RELATIVE = re.compile(r",\s*(?:die|der|das|denen|dem|den|deren|dessen|welche[rsnm]?)\s[^,.;]*,", re.IGNORECASE)
+
+
 def negated(text: str) -> bool:
     """Whether the main statement is negated ("um nicht … abhängig zu sein" is a purpose, not a
     negation of the statement)."""
-    clean = _NOT_NEGATION.sub(" ", _REASON.sub(" ", _PURPOSE.sub(" ", text)))
+    clean = _NOT_NEGATION.sub(" ", _REASON.sub(" ", _PURPOSE.sub(" ", _RELATIVE.sub(",", text))))
     return len(_NEGATION.findall(clean)) % 2 == 1
 
 

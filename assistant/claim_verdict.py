@@ -124,12 +124,20 @@ def conflict(library: Library, claim: str, window: Window) -> str | None:
     quant = rules.quantifier_conflict(claim, clause if share >= ALIGNED else window.text)
     if quant is not None:
         return f"Mengenangabe weicht ab: Aussage „{quant[0]}“, Quelle „{quant[1]}“."
-    polarity_text = clause if share >= ALIGNED else window.text
-    if rules.negated(claim) != rules.negated(polarity_text):
+    if _polarity_differs(claim, window.text, clause if share >= ALIGNED else window.text):
         return "Verneinung: Aussage und Quelle haben entgegengesetzte Richtung."
     if rules.comparison_conflict(claim, window.text):
         return "Vergleich umgekehrt: die Quelle sagt es vom Gegenteil."
     return (_actor_reason(claim, clause) if share >= ALIGNED else None) or _paired_actor_reason(claim, window.text)
+
+
+def _polarity_differs(claim: str, text: str, polarity_text: str) -> bool:
+    """A claim that joins statements ("… kaum oder gar nicht, und umgekehrt erkennen nur wenige
+    …") is compared part by part, each with the clause of the evidence it talks about."""
+    aligned = [(part, *rules.aligned_clause(part, text)) for part in conjuncts(claim)]
+    if len(aligned) > 1 and len({clause for _, clause, _ in aligned}) == len(aligned):
+        return any(rules.negated(part) != rules.negated(clause) for part, clause, _ in aligned)
+    return rules.negated(claim) != rules.negated(polarity_text)
 
 
 def _paired_actor_reason(claim: str, text: str) -> str | None:
@@ -153,7 +161,7 @@ def fact_conflict(claim: str, window: Window, deciding: Window) -> str | None:
     A number the deciding sentence states is settled: a neighbour's "6" does not undo "2,5 Stellen
     … 1,5 Stellen" said in the deciding one."""
     clause, share = rules.aligned_clause(claim, window.text)
-    number = _number_reason(claim, window.text, settled=deciding.text)
+    number = _number_reason(claim, window.text, settled=deciding.text) or _place_number_reason(claim, window.text)
     return number or (_actor_reason(claim, clause) if share >= ALIGNED else None)
 
 

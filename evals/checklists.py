@@ -49,7 +49,8 @@ _CLAIM_SET_LABELS = (
     ("claims_blind_heldout3", "blind geschrieben 4 (Entwicklung)"),
     ("claims_blind_heldout4", "blind geschrieben 5 (zurückgehalten)"),
     ("claims_blind_heldout5", "blind geschrieben 6 (zurückgehalten)"),
-    ("claims_blind_heldout6", "blind geschrieben 7 (zurückgehalten)"),
+    ("claims_blind_heldout6", "blind geschrieben 7 (Entwicklung)"),
+    ("claims_blind_heldout7", "blind geschrieben 8 (zurückgehalten)"),
 )
 OTHER_CLAIM_SETS = tuple((key, label, GOLD_DIR / f"{key}.jsonl") for key, label in _CLAIM_SET_LABELS)
 PAGE_TOLERANCE = 1

@@ -31,6 +31,8 @@ from tests.helpers import HANDWERK, STATUS_QUO, TRENDATLAS
         ("kamen lediglich sechs zustande", [(6.0, "count")]),  # a number word with no noun after it
         ("knapp zwei Drittel der Befragten", [(66.6, "percent")]),  # a fraction is a share
         ("mehr als die Hälfte der Befragten", [(50.0, "percent")]),  # a lower bound (see test_bounds…)
+        ("das Interview am 13.05.2012 geführt", [(2012.0, "year")]),  # a date states its year, no "13.05"
+        ("rund 2.000 Handwerksbetriebe", [(2000.0, "count")]),  # a thousands point makes no year
     ],
 )
 def test_numbers(text: str, expected: list[tuple[float, str]]) -> None:
@@ -54,9 +56,18 @@ def test_rough_shares_meet_exact_ones_and_articles_are_no_numbers() -> None:
     # "ein Benchmarking" is the article, not the number one
     assert rules.number_conflict("Sie wuchsen von 104 auf 129 Akteure.", "als wiederholt ein Benchmarking lief") is None
     # a number the deciding sentence states is settled; a neighbour's other number does not undo it
-    claim, neighbour = "Sie verfügen über 2,5 Stellen.", "Im Schnitt sind es 6 Beschäftigte."
+    claim, neighbour = "Sie verfügen über 2,5 Stellen.", "Im Schnitt sind es 6 Stellen."
     assert rules.number_conflict(claim, neighbour) is not None
     assert rules.number_conflict(claim, neighbour, settled="über 2,5 Stellen") is None
+
+
+def test_counts_of_different_things_do_not_conflict() -> None:
+    claim = "Rund 2.000 Handwerksbetriebe sind Mitglied."
+    assert rules.number_conflict(claim, "Sie besuchten die drei untersuchten Clusterinitiativen.") is None
+    assert rules.number_conflict("Rund 200 Handwerksbetriebe sind Mitglied.", "Es gibt 30 Clusterinitiativen.") is None
+    assert rules.number_conflict(claim, "Rund 1.500 Betriebe sind Mitglied.") is not None  # the same thing
+    assert rules.number_conflict("Sie haben 27 Initiativen.", "Sie haben 17 Clusterinitiativen.") is not None
+    assert rules.number_conflict("Es waren 27 Initiativen.", "Es waren 17 komplett privat finanziert.") is not None
 
 
 def test_bounds_hold_or_break() -> None:
@@ -123,6 +134,11 @@ def test_negation_and_quantifiers() -> None:
     assert rules.quantifier_conflict(  # the evidence also says "wenige", but of the exceptions
         "Das gilt nur in einem Teil der Länder.", "Bis auf wenige Ausnahmen gilt das in allen Ländern."
     )
+    # a relative clause's "nicht" describes a noun, it does not negate the statement
+    assert not rules.negated(
+        "Ressourcen, die im Luftfahrtbereich nicht genutzt werden konnten, fanden ihren Einsatz im Cluster."
+    )
+    assert rules.negated("Ressourcen, die im Luftfahrtbereich frei waren, fanden keinen Einsatz im Cluster.")
     partial = "Nur ein Teil der 105 Initiativen gewann Akteure."
     assert rules.quantifier_conflict(partial, "alle 105 Initiativen hatten Akteurswachstum") is not None
 
@@ -235,6 +251,38 @@ def test_actors_paired_the_other_way_round_contradict(fake_index: Settings) -> N
     verdict = decide(library, swapped, [evidence])
     assert verdict.verdict == "contradicted" and verdict.reason.startswith("Akteur weicht ab"), verdict
     assert decide(library, kept, [evidence]).verdict == "supported"
+
+
+def test_a_joined_claim_is_compared_part_by_part_for_negation(fake_index: Settings) -> None:
+    library = open_library(fake_index)
+    evidence = Window(
+        (0,),
+        "Das Handwerk wird von den Clustermanagern zu wenig bzw. gar nicht berücksichtigt; umgekehrt wird die "
+        "Bedeutung von Clustern nur bei wenigen Vertretern der Handwerksorganisationen in vollem Umfang erkannt.",
+        0.9,
+        0.8,
+    )
+    kept = (
+        "Das Handwerk wird von Clustermanagern kaum oder gar nicht beachtet, und umgekehrt erkennen nur wenige "
+        "Vertreter der Handwerksorganisationen die Bedeutung von Clustern in vollem Umfang."
+    )
+    assert decide(library, kept, [evidence]).verdict == "supported"
+    turned = kept.replace("kaum oder gar nicht", "sehr gut")
+    assert decide(library, turned, [evidence]).verdict == "contradicted"
+
+
+def test_a_near_tied_sentence_giving_the_claims_place_another_number_contradicts(fake_index: Settings) -> None:
+    library = open_library(fake_index)
+    claim = "Laut der europäischen Befragung verfügt das Cluster Management in Deutschland im Schnitt über 2,5 Stellen."
+    closer = Window((0,), "Laut der Befragung ist jedes vierte Unternehmen in Europa in einem Cluster tätig.", 0.9, 0.5)
+    stating = Window(
+        (1,),
+        "Im Durchschnitt verfügen die Organisationen über 2,5 Stellen, Deutschland ist mit 1,5 Stellen darunter.",
+        0.9,
+        0.45,
+    )
+    verdict = decide(library, claim, [closer, stating])
+    assert verdict.verdict == "contradicted" and verdict.windows == (stating,), verdict
 
 
 def test_the_sentence_stating_the_claims_numbers_decides(fake_index: Settings) -> None:
