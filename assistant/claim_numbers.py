@@ -69,6 +69,14 @@ _FRACTION = re.compile(
     r"\b(?:(?P<count>ein|einem|eines|zwei|drei|two|three|one)\s+)?(?P<frac>Hälfte|Drittel|Viertel|Fünftel|half|third)\b",
     re.IGNORECASE,
 )
+# "vier von fünf Befragten" is a share (80 %), "jede zweite Initiative" too (50 %); neither is a count
+_OUT_OF = re.compile(
+    r"\b(?P<part>ein|eine|einer|zwei|drei|vier|fünf|sechs|sieben|acht|neun)\s+von\s+"
+    r"(?P<whole>zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn)\b",
+    re.IGNORECASE,
+)
+_EVERY_NTH = re.compile(r"\b(?:jede[rsnm]?|every)\s+(?P<nth>zweite|dritte|vierte|fünfte|zehnte|second|third)\w*", re.I)
+_NTH = {"zweite": 2, "dritte": 3, "vierte": 4, "fünfte": 5, "zehnte": 10, "second": 2, "third": 3}
 _ARTICLE = r"(?:die|das|der|ein|einem|eine)?"
 # a share after these words is a bound ("mehr als die Hälfte"); "über" and "unter" only before a
 # fraction ("über die Hälfte"): before a numeral they are as often "verfügen über", "unter den"
@@ -102,6 +110,13 @@ def numbers(text: str) -> list[Number]:
     """Counts, percentages and years a text states (not pointers like "Abbildung 14")."""
     clean = _DATE.sub(lambda m: m.group("year"), _POINTER.sub(" ", text))
     found: list[Number] = []
+    for match in _OUT_OF.finditer(clean):
+        part, whole = (_NUMBER_WORDS.get(match.group(g).lower(), 1) for g in ("part", "whole"))  # "einer": 1
+        if part < whole:
+            found.append(_share(clean, match, round(100 * part / whole, 1), approximate=True))
+    for match in _EVERY_NTH.finditer(clean):
+        found.append(_share(clean, match, round(100 / _NTH[match.group("nth").lower()], 1), approximate=True))
+    clean = _EVERY_NTH.sub(lambda m: " " * len(m.group(0)), _OUT_OF.sub(lambda m: " " * len(m.group(0)), clean))
     for match in _NUMERAL.finditer(clean):
         value = _parse(match.group("num"))
         unit = (match.group("unit") or "").strip().lower().rstrip(".")

@@ -35,6 +35,7 @@ SOURCE_WORDS = frozenset(
 _UNITS = frozenset(
     stem(w) for w in "kilometer km euro prozent jahr jahren monat monaten woche stunden minuten person personen".split()
 )
+_DURATIONS = frozenset(stem(w) for w in "jahre jahren monate monaten wochen tage tagen stunden".split())
 _WORD = re.compile(r"[^\W_]+(?:[:*][^\W_]*innen)?")
 _GENDER_SUFFIX = re.compile(r"[:*](?:innen|in)$")
 _QUESTION = re.compile(r"\bdie Frage,? ob\b|\?\s*$")
@@ -187,7 +188,13 @@ def _actor_reason(claim: str, clause: str) -> str | None:
 
 
 def specific_numbers(claim: str) -> list[rules.Number]:
-    return [n for n in rules.numbers(claim) if n.kind != "count" or n.value >= 10 or not n.value.is_integer()]
+    """The numbers a sentence must state to support the claim: not "zwei Partner" (too common to
+    tell), but "drei Jahre" (a duration is a specific fact)."""
+    return [
+        n
+        for n in rules.numbers(claim)
+        if n.kind != "count" or n.value >= 10 or not n.value.is_integer() or stem(n.noun.lower()) in _DURATIONS
+    ]
 
 
 def states_some(wanted: list[rules.Number], text: str) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from assistant import claim_rules as rules
-from assistant.claim_verdict import Finding, Window, by_parts, conjuncts, decide, unknown_terms
+from assistant.claim_verdict import Finding, Window, by_parts, conjuncts, decide, specific_numbers, unknown_terms
 from assistant.claims import _coverage, check_claim, expand, lemma_stems
 from assistant.library import open_library
 from ingest.settings import Settings
@@ -33,6 +33,8 @@ from tests.helpers import HANDWERK, STATUS_QUO, TRENDATLAS
         ("mehr als die Hälfte der Befragten", [(50.0, "percent")]),  # a lower bound (see test_bounds…)
         ("das Interview am 13.05.2012 geführt", [(2012.0, "year")]),  # a date states its year, no "13.05"
         ("rund 2.000 Handwerksbetriebe", [(2000.0, "count")]),  # a thousands point makes no year
+        ("für vier von fünf Befragten", [(80.0, "percent")]),  # a share, not the counts four and five
+        ("jedes vierte Unternehmen", [(25.0, "percent")]),
     ],
 )
 def test_numbers(text: str, expected: list[tuple[float, str]]) -> None:
@@ -68,6 +70,11 @@ def test_counts_of_different_things_do_not_conflict() -> None:
     assert rules.number_conflict(claim, "Rund 1.500 Betriebe sind Mitglied.") is not None  # the same thing
     assert rules.number_conflict("Sie haben 27 Initiativen.", "Sie haben 17 Clusterinitiativen.") is not None
     assert rules.number_conflict("Es waren 27 Initiativen.", "Es waren 17 komplett privat finanziert.") is not None
+
+
+def test_a_duration_is_a_specific_number() -> None:
+    assert [n.value for n in specific_numbers("Das Label gilt jeweils drei Jahre.")] == [3.0]
+    assert specific_numbers("Zwei Partner gründeten das Cluster.") == []  # too common to tell
 
 
 def test_bounds_hold_or_break() -> None:
