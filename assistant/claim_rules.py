@@ -37,8 +37,12 @@ _NEGATION = re.compile(
     r"not|no|never|neither|none|cannot|can't|don't|doesn't|isn't|aren't)\b",
     re.IGNORECASE,
 )
-# "nicht nur … sondern auch", "nicht selten" affirm; they are not negations of the statement
-_NOT_NEGATION = re.compile(r"\bnicht (?:nur|selten|zuletzt|unerheblich|unwesentlich|wenige)\b", re.IGNORECASE)
+# "nicht nur … sondern auch", "nicht selten" affirm, "ob … oder nicht" names an alternative; they
+# are not negations of the statement
+_NOT_NEGATION = re.compile(
+    r"\bnicht (?:nur|selten|zuletzt|unerheblich|unwesentlich|wenige)\b|\boder (?:auch )?nicht\b|\bor not\b",
+    re.IGNORECASE,
+)
 
 
 _PURPOSE = re.compile(r",?\s*\bum\b[^,.;]*\bzu\s+\w+", re.IGNORECASE)
@@ -52,10 +56,15 @@ _REASON = re.compile(r",\s*(?:weil|da|denn|because|since)\b[^,.;]*", re.IGNORECA
 _RELATIVE = re.compile(r",\s*(?:die|der|das|denen|dem|den|deren|dessen|welche[rsnm]?)\s[^,.;]*,", re.IGNORECASE)
 
 
+# an indirect question ("konnten angeben, ob … oder keine … erworben hat") asks; it asserts nothing
+_INDIRECT_QUESTION = re.compile(r",\s*ob\b(?:[^.;]|\.(?!\s+[A-ZÄÖÜ]|\s*$))*")  # "bzw." does not end it
+
+
 def negated(text: str) -> bool:
     """Whether the main statement is negated ("um nicht … abhängig zu sein" is a purpose, not a
     negation of the statement)."""
-    clean = _NOT_NEGATION.sub(" ", _REASON.sub(" ", _PURPOSE.sub(" ", _RELATIVE.sub(",", text))))
+    clean = _INDIRECT_QUESTION.sub(" ", _RELATIVE.sub(",", text))
+    clean = _NOT_NEGATION.sub(" ", _REASON.sub(" ", _PURPOSE.sub(" ", clean)))
     return len(_NEGATION.findall(clean)) % 2 == 1
 
 

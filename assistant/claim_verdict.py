@@ -36,6 +36,7 @@ _UNITS = frozenset(
     stem(w) for w in "kilometer km euro prozent jahr jahren monat monaten woche stunden minuten person personen".split()
 )
 _DURATIONS = frozenset(stem(w) for w in "jahre jahren monate monaten wochen tage tagen stunden".split())
+_SOME_OF = re.compile(r"\b(?:eine Reihe (?:von|der)|einige|manche|mehrere)\b", re.IGNORECASE)
 _WORD = re.compile(r"[^\W_]+(?:[:*][^\W_]*innen)?")
 _GENDER_SUFFIX = re.compile(r"[:*](?:innen|in)$")
 _QUESTION = re.compile(r"\bdie Frage,? ob\b|\?\s*$")
@@ -167,6 +168,10 @@ def fact_conflict(claim: str, window: Window, deciding: Window) -> str | None:
 
 
 def _number_reason(claim: str, text: str, settled: str = "") -> str | None:
+    # a number stated of some members ("Eine Reihe von Clusterinitiativen … über 500.000 Euro")
+    # says nothing against one of the average or of a named member
+    if _SOME_OF.search(text) and not _SOME_OF.search(claim):
+        return None
     number = rules.number_conflict(claim, text, settled)
     if number is None:
         return None

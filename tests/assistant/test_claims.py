@@ -146,6 +146,11 @@ def test_negation_and_quantifiers() -> None:
         "Ressourcen, die im Luftfahrtbereich nicht genutzt werden konnten, fanden ihren Einsatz im Cluster."
     )
     assert rules.negated("Ressourcen, die im Luftfahrtbereich frei waren, fanden keinen Einsatz im Cluster.")
+    # an indirect question asks, it asserts nothing; "bzw." does not end it
+    assert not rules.negated(
+        "Sie konnten angeben, ob ihr Cluster ein Label hat, bzw. teilgenommen oder bislang keines erworben hat."
+    )
+    assert not rules.negated("Gefragt wurde, ob das Cluster gefördert wird oder nicht.")
     partial = "Nur ein Teil der 105 Initiativen gewann Akteure."
     assert rules.quantifier_conflict(partial, "alle 105 Initiativen hatten Akteurswachstum") is not None
 
@@ -290,6 +295,20 @@ def test_a_near_tied_sentence_giving_the_claims_place_another_number_contradicts
     )
     verdict = decide(library, claim, [closer, stating])
     assert verdict.verdict == "contradicted" and verdict.windows == (stating,), verdict
+
+
+def test_a_number_of_some_members_says_nothing_against_the_average(fake_index: Settings) -> None:
+    library = open_library(fake_index)
+    some = Window(
+        (0,),
+        "Eine Reihe von Clusterinitiativen mit geringer Förderquote hat ein Jahresbudget von über 500.000 Euro.",
+        0.9,
+        0.6,
+    )
+    claim = "Das durchschnittliche Jahresbudget einer Clusterinitiative liegt bei rund 350.000 Euro."
+    assert decide(library, claim, [some]).verdict == "not_found"  # the sentence does not state 350.000
+    every = Window((0,), "Das durchschnittliche Jahresbudget einer Clusterinitiative liegt bei 500.000 Euro.", 0.9, 0.8)
+    assert decide(library, claim, [every]).verdict == "contradicted"
 
 
 def test_the_sentence_stating_the_claims_numbers_decides(fake_index: Settings) -> None:
