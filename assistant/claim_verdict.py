@@ -4,7 +4,8 @@ Evidence that talks about the same thing (it shares most of the claim's terms an
 contradicts the claim when it states another number, year, share, actor, the opposite polarity
 or the comparison turned round (claim_rules), and supports it otherwise; when nothing talks about
 the same thing, when nothing close states the claim's numbers, or when the claim names something
-the documents never mention, it is not found.
+the documents never mention, it is not found. A claim that joins statements ("…, und rät, …") is
+also judged part by part (by_parts): supported when every part is, not when one part is missing.
 """
 
 from __future__ import annotations
