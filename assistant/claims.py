@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import threading
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -69,6 +70,12 @@ def expand(claim: str) -> str:
     return f"{claim} ({'; '.join(extra)})" if extra else claim
 
 
+@dataclass(frozen=True)
+class Judgement:
+    verdict: Verdict
+    by_rules: bool  # False when the LLM backend decided
+
+
 class ClaimChecker:
     """One per process and index: the library and retriever load once."""
 
@@ -84,19 +91,26 @@ class ClaimChecker:
         return open_library(self.settings)
 
     def check(self, claim: str) -> Verdict:
+        return self.judge(claim).verdict
+
+    def judge(self, claim: str) -> Judgement:
+        """The verdict, and whether the rules gave it (also when an LLM is configured but gave no
+        usable answer), so the UI can say what the rules' verdicts are worth."""
         claim = " ".join(claim.split())
         library = self.library
         library.require_documents()
         if not claim:
-            return Verdict(claim=claim, verdict="not_found", reason="Leere Aussage.")
+            return Judgement(Verdict(claim=claim, verdict="not_found", reason="Leere Aussage."), by_rules=True)
         windows = self.gather(library, claim)
-        finding = self._llm_finding(claim, windows) or self._rule_finding(library, claim, windows)
-        return Verdict(
+        llm = self._llm_finding(claim, windows)
+        finding = llm or self._rule_finding(library, claim, windows)
+        verdict = Verdict(
             claim=claim,
             verdict=finding.verdict,  # type: ignore[arg-type]
             evidence=tuple(cite(library, finding.windows)),
             reason=finding.reason,
         )
+        return Judgement(verdict, by_rules=llm is None)
 
     def _rule_finding(self, library: Library, claim: str, windows: list[Window]) -> Finding:
         finding = decide(library, claim, windows)
@@ -292,3 +306,8 @@ def checker(settings: Settings) -> ClaimChecker:
 def check_claim(settings: Settings, claim: str) -> Verdict:
     """``check_claim(Settings(), "Die Studie empfiehlt …")`` → :class:`Verdict` with evidence."""
     return checker(settings).check(claim)
+
+
+def judge_claim(settings: Settings, claim: str) -> Judgement:
+    """As :func:`check_claim`, and whether the rules decided."""
+    return checker(settings).judge(claim)

@@ -9,7 +9,7 @@ import pytest
 
 from assistant import claim_rules as rules
 from assistant.claim_verdict import Finding, Window, by_parts, conjuncts, decide, specific_numbers, unknown_terms
-from assistant.claims import _coverage, check_claim, expand, lemma_stems
+from assistant.claims import _coverage, check_claim, expand, judge_claim, lemma_stems
 from assistant.library import open_library
 from ingest.settings import Settings
 from tests.helpers import HANDWERK, STATUS_QUO, TRENDATLAS
@@ -438,11 +438,14 @@ def test_llm_verdict_cites_stored_sentences_or_falls_back(
     claim = "Die Rücklaufquote lag bei 40 Prozent."
     said = llm_extract.LlmVerdict(verdict="supported", evidence=[1], reason="Beleg 1 nennt 40 Prozent.")
     monkeypatch.setattr(llm_extract, "structured_model", lambda s, schema: _FakeStructured(said))
-    verdict = check_claim(settings, claim)
+    judged = judge_claim(settings, claim)
+    verdict = judged.verdict
     assert verdict.verdict == "supported" and verdict.reason == "Beleg 1 nennt 40 Prozent."
-    assert verdict.evidence
+    assert verdict.evidence and not judged.by_rules
     _assert_verbatim(settings, verdict.evidence)
 
     unsupported = llm_extract.LlmVerdict(verdict="contradicted", evidence=[], reason="ohne Beleg")
     monkeypatch.setattr(llm_extract, "structured_model", lambda s, schema: _FakeStructured(unsupported))
-    assert check_claim(settings, claim).reason != "ohne Beleg"  # no deciding sentence: the rules decide
+    fallback = judge_claim(settings, claim)  # no deciding sentence: the rules decide, and say so
+    assert fallback.verdict.reason != "ohne Beleg" and fallback.by_rules
+    assert check_claim(settings, claim) == fallback.verdict

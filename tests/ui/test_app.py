@@ -272,7 +272,8 @@ def test_claims_page_shows_a_verdict_badge(monkeypatch: pytest.MonkeyPatch, shar
         pytest.skip("assistant.claims.check_claim is not implemented yet")
     shown = texts(at)
     assert any(badge in shown for badge in ("Belegt", "Widerlegt", "Nicht gefunden"))
-    verdict, _ = at.session_state["claim_result"]
+    verdict, _, by_rules = at.session_state["claim_result"]
+    assert by_rules  # no LLM is configured in the tests
     if verdict.evidence:
         assert "**Quellen**" in shown and "S. " in shown
 
@@ -302,6 +303,21 @@ def test_each_verdict_has_its_own_badge_and_quotes(
         assert "<mark>" in at.html[0].proto.body
     else:
         assert "**Quellen**" not in shown
+
+
+def test_the_rules_caution_shows_only_under_a_verdict_the_rules_gave(
+    monkeypatch: pytest.MonkeyPatch, shared_index: UiIndex
+) -> None:
+    pytest.importorskip("assistant.claims", reason="assistant/claims.py is not there yet")
+    at = start(monkeypatch, shared_index, "views/claims.py")
+    verdict = Verdict("Es gibt 480 Clusterinitiativen.", "not_found")
+    at.session_state["claim_result"] = (verdict, 0.2, False)  # the LLM backend decided
+    at.run()
+    assert not at.exception
+    assert "entscheidend ist die zitierte Stelle" not in texts(at)
+    at.session_state["claim_result"] = (verdict, 0.2, True)  # the rules decided (also as the LLM's fallback)
+    at.run()
+    assert "entscheidend ist die zitierte Stelle" in texts(at)
 
 
 def test_claims_example_fills_the_text(monkeypatch: pytest.MonkeyPatch, shared_index: UiIndex) -> None:

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from time import perf_counter
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
 from assistant.types import Verdict
 from ingest.errors import LotseError
 from ingest.settings import Settings
-from ui.resources import assistant_or_stop, settings_or_stop
+from ui.resources import assistant_or_stop
 from ui.widgets import md_escape, render_citations, verdict_badge
+
+if TYPE_CHECKING:
+    from assistant.claims import Judgement
 
 RESULT = "claim_result"
 EXAMPLES = (
@@ -32,12 +36,12 @@ EXPLAIN = {
 }
 
 
-def load_checker() -> Callable[[Settings, str], Verdict] | None:
+def load_checker() -> Callable[[Settings, str], Judgement] | None:
     try:
-        from assistant.claims import check_claim
+        from assistant.claims import judge_claim
     except ImportError:
         return None
-    return check_claim
+    return judge_claim
 
 
 def _use_example() -> None:
@@ -47,16 +51,15 @@ def _use_example() -> None:
     st.session_state["claim_example"] = None
 
 
-def show_verdict(verdict: Verdict, seconds: float) -> None:
+def show_verdict(verdict: Verdict, seconds: float, by_rules: bool = True) -> None:
     assistant = assistant_or_stop()
-    settings = settings_or_stop()
     with st.container(border=True):
         st.markdown(f"**Aussage:** {md_escape(verdict.claim)}")
         verdict_badge(verdict)
         st.markdown(EXPLAIN.get(verdict.verdict, ""))
         if verdict.reason:
             st.caption(f"Begründung: {verdict.reason}")
-        if not settings.llm_configured:
+        if by_rules:  # also when a configured LLM gave no usable answer and the rules decided
             st.caption(RULES_CAUTION)
         st.caption(f"Geprüft in {seconds:.1f} s".replace(".", ","))
         if verdict.evidence:
@@ -69,8 +72,8 @@ def main() -> None:
     st.title("Aussage prüfen")
     st.caption("Eine Aussage eingeben – Clusterlotse sucht die Stellen, die sie belegen oder widerlegen.")
     assistant = assistant_or_stop()
-    check_claim = load_checker()
-    if check_claim is None:
+    judge = load_checker()
+    if judge is None:
         st.info(
             "Die Prüfung von Aussagen ist in dieser Installation noch nicht verfügbar (Modul assistant.claims fehlt)."
         )
@@ -90,14 +93,14 @@ def main() -> None:
             with st.spinner("Prüfe die Aussage an den Dokumenten …"):
                 start = perf_counter()
                 try:
-                    verdict = check_claim(assistant.settings, text)
+                    judgement = judge(assistant.settings, text)
                 except LotseError as exc:
                     st.error(str(exc))
                     return
                 except NotImplementedError:
                     st.info("Die Prüfung von Aussagen ist in dieser Installation noch nicht fertig.")
                     return
-                st.session_state[RESULT] = (verdict, perf_counter() - start)
+                st.session_state[RESULT] = (judgement.verdict, perf_counter() - start, judgement.by_rules)
     result = st.session_state.get(RESULT)
     if result:
         show_verdict(*result)
