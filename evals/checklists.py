@@ -40,7 +40,7 @@ CLAIMS_PATH = GOLD_DIR / "claims.jsonl"
 # further claim sets in the report, each in evals/gold/<key>.jsonl: (result key, label).
 # claims_heldout was written after the claim rules were settled, to see how they carry over; the
 # blind sets were written by helpers who saw the page texts, not the checker, each scored once on
-# arrival (README) and then used to develop the rules, except the three newest, which stay held out
+# arrival (README) and then used to develop the rules, except those labelled "zurückgehalten"
 _CLAIM_SET_LABELS = (
     ("claims_heldout", "zurückgehaltene Aussagen"),
     ("claims_blind", "blind geschrieben 1 (Entwicklung)"),
