@@ -38,6 +38,10 @@ _DEFINITION_CUE = re.compile(
     r"\b(ist (?:ein|eine|der|die|das)|versteht man|bezeichnet|definiert|gilt als|sind (?:eine|als))\b", re.I
 )
 _HAS_NUMBER = re.compile(r"\d")
+# "Zudem …" adds to a sentence the reader of the answer has not seen: such a sentence never opens it
+_ADDING_OPENER = re.compile(
+    r"^(?:Zudem|Außerdem|Darüber hinaus|Ferner|Des Weiteren|Weiterhin|Daneben|Überdies|Ebenso|Moreover|Furthermore)\b"
+)
 _SENTENCE_END = re.compile(r"[.!:;,“\"”)]\s*$")
 
 
@@ -185,7 +189,18 @@ def select_sentences(
     if style != "evaluator":  # read in document order within each source
         order = {id(c): i for i, c in enumerate(chosen)}
         chosen.sort(key=lambda c: (order[id(c)] if wants_list else 0, c.sentence.doc_id, c.sentence.char_start))
-    return chosen
+    return standalone_first(chosen)
+
+
+def standalone_first(chosen: list[ScoredSentence]) -> list[ScoredSentence]:
+    """The chosen sentences with the first one that stands on its own moved to the front, when the
+    first one only adds to something ("Zudem …", "Darüber hinaus …"); the rest keep their order."""
+    if not chosen or not _ADDING_OPENER.match(chosen[0].sentence.text):
+        return chosen
+    opener = next((c for c in chosen if not _ADDING_OPENER.match(c.sentence.text)), None)
+    if opener is None:
+        return chosen
+    return [opener, *(c for c in chosen if c is not opener)]
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,15 @@ import re
 
 import pytest
 
-from assistant.answer import AnswerSettings, ExtractiveAnswerer, ScoredSentence, cite, compose, question_kind
+from assistant.answer import (
+    AnswerSettings,
+    ExtractiveAnswerer,
+    ScoredSentence,
+    cite,
+    compose,
+    question_kind,
+    standalone_first,
+)
 from assistant.library import Library, open_library
 from assistant.retrieve import HybridRetriever
 from assistant.service import Assistant
@@ -210,3 +218,17 @@ def test_a_sentence_is_given_with_the_next_one_when_that_points_back(fake_index:
     assert page is not None and citation.quote in page.text
     assert citation.quote.startswith(lead.text) and citation.quote.endswith(following.text)
     assert statements[0].text.endswith(" ".join(following.text.split()))
+
+
+def test_an_answer_never_opens_with_a_sentence_that_only_adds_to_another(fake_index: Settings) -> None:
+    library = open_library(fake_index)
+    items = library.sentences.items
+    adding = next(r for r, s in enumerate(items) if s.text.startswith("Zudem "))
+    plain = next(r for r, s in enumerate(items) if s.text.startswith("Cluster") and r > adding)
+    later = next(r for r, s in enumerate(items) if s.text.startswith("Cluster") and r > plain)
+    scored = [
+        ScoredSentence(items[r], _passage_of(library, items[r]), r, 1.0, 0.9, 0.5) for r in (adding, plain, later)
+    ]
+    assert [s.row for s in standalone_first(scored)] == [plain, adding, later]
+    assert [s.row for s in standalone_first(scored[1:])] == [plain, later]  # nothing to move
+    assert [s.row for s in standalone_first(scored[:1])] == [adding]  # nothing else to open with
