@@ -7,6 +7,7 @@ import json
 from collections import Counter
 
 from assistant.library import open_library
+from evals.agreement import THIRD_ANNOTATION_DIR
 from evals.checklists import (
     CLAIMS_PATH,
     EXTRACTION_DIR,
@@ -41,7 +42,13 @@ def test_every_evidence_quote_stands_on_its_page(fake_index: Settings) -> None:
             page = library.page(ev.doc, ev.page)
             if page is None or normalise(ev.quote) not in normalise(page.text):
                 missing.append((q.id, ev.doc, ev.page))
-    gold_sets = (EXTRACTION_DIR, EXTRACTION_FIRST_DIR, EXTRACTION_HELDOUT_DIR, EXTRACTION_SECOND_DIR)
+    gold_sets = (
+        EXTRACTION_DIR,
+        EXTRACTION_FIRST_DIR,
+        EXTRACTION_HELDOUT_DIR,
+        EXTRACTION_SECOND_DIR,
+        THIRD_ANNOTATION_DIR,
+    )
     for item in [g for folder in gold_sets for g in load_gold_items(folder)]:
         page = library.page(item.doc, item.page)
         if page is None or normalise(item.quote) not in normalise(page.text):

@@ -1,0 +1,48 @@
+"""The ceiling figures: a second reader's claim verdicts and a third annotation, scored like the product."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from evals.agreement import claim_agreement, extraction_agreement, second_reader_files
+from evals.checklists import GOLD_DIR, VERDICTS, load_gold_claims
+
+
+def test_the_second_reader_judged_every_claim_of_its_set() -> None:
+    files = second_reader_files()
+    assert files
+    for path in files:
+        labels = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+        gold = load_gold_claims(GOLD_DIR / path.name.replace(".second_reader", ""))
+        assert [row["id"] for row in labels] == [claim.id for claim in gold], path.name
+        assert {row["verdict"] for row in labels} <= set(VERDICTS), path.name
+
+
+def test_a_second_reader_is_scored_like_the_product(tmp_path: Path) -> None:
+    claims = [
+        {"id": "x1", "claim": "A", "verdict": "supported", "evidence": [], "alteration": ""},
+        {"id": "x2", "claim": "B", "verdict": "contradicted", "evidence": [], "alteration": "number"},
+        {"id": "x3", "claim": "C", "verdict": "not_found", "evidence": [], "alteration": ""},
+    ]
+    (tmp_path / "tiny.jsonl").write_text("\n".join(json.dumps(c) for c in claims), "utf-8")
+    labels = [
+        {"id": "x1", "verdict": "supported", "sure": True},
+        {"id": "x2", "verdict": "not_found", "sure": False},
+        {"id": "x3", "verdict": "not_found", "sure": True},
+    ]
+    reader = tmp_path / "tiny.second_reader.jsonl"
+    reader.write_text("\n".join(json.dumps(label) for label in labels), "utf-8")
+    agreement = claim_agreement(reader, gold_dir=tmp_path)
+    assert agreement.claim_set == "tiny" and agreement.claims == 3
+    assert abs(agreement.accuracy - 2 / 3) < 1e-9
+    assert agreement.per_class == {"supported": 1.0, "contradicted": 0.0, "not_found": 1.0}
+    assert agreement.unsure == 1
+
+
+def test_the_third_annotation_is_scored_on_its_own_pages_for_both_kinds() -> None:
+    rows = extraction_agreement()
+    assert {(row.who, row.kind) for row in rows} == {
+        (who, kind) for who in ("third annotator", "first annotation") for kind in ("indicator", "recommendation")
+    }
+    assert all(0.0 <= row.precision <= 1.0 and 0.0 <= row.recall <= 1.0 for row in rows)
