@@ -3,9 +3,14 @@ checklist and claim figures are read against.
 
     python -m evals.agreement
 
-- **Claims.** A second reader (a helper session that saw the page texts and the claims, but neither
-  the writer's verdicts nor the product) judged two development blind sets. Its verdicts are scored
-  against the writers' like the product's.
+- **Claims, second reader** (``<set>.second_reader.jsonl``). A helper session that saw the page
+  texts and the claims, but neither the writers' verdicts nor the product, judged two development
+  blind sets. Its verdicts are scored against the writers' like the product's.
+- **Claims, the LLM backend's prompts answered by hand** (``<set>.backend_reader.jsonl``). No LLM
+  endpoint is reachable here, so a helper session answered the exact prompts the optional LLM
+  backend sends (the claim and the checker's own six best evidence sentences; ``--prompts``
+  writes them), one by one, from the prompt alone. It shows what a strong model makes of the
+  product's evidence; a small local model will do less.
 - **Extraction.** A third annotator (a helper session with the guideline and the page texts, not
   the product, the gold or the other annotations) annotated the Corona study's pages 20–39. Its
   items are scored against the adjudicated gold of those pages like the product's, next to our
@@ -16,6 +21,7 @@ Every figure here is computed from the files under ``evals/gold/agreement/``; no
 
 from __future__ import annotations
 
+import argparse
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,10 +39,11 @@ from evals.checklists import (
     score_claims,
     score_extraction,
 )
+from ingest.settings import Settings
 
 AGREEMENT_DIR = GOLD_DIR / "agreement"
 THIRD_ANNOTATION_DIR = AGREEMENT_DIR / "extraction_third"
-SECOND_READER_SUFFIX = ".second_reader.jsonl"
+READERS = {"second_reader": "second reader (page texts)", "backend_reader": "LLM backend prompts, by hand"}
 
 
 @dataclass(frozen=True)
@@ -56,13 +63,14 @@ class ExtractionAgreement:
     recall: float
 
 
-def second_reader_files(folder: Path = AGREEMENT_DIR) -> list[Path]:
-    return sorted(folder.glob(f"*{SECOND_READER_SUFFIX}"))
+def reader_files(reader: str, folder: Path = AGREEMENT_DIR) -> list[Path]:
+    """The verdict files of one reader (a key of ``READERS``), one per claim set."""
+    return sorted(folder.glob(f"*.{reader}.jsonl"))
 
 
 def claim_agreement(path: Path, gold_dir: Path = GOLD_DIR) -> ClaimAgreement:
-    """The second reader's verdicts scored against the gold set the file is named after."""
-    claim_set = path.name.removesuffix(SECOND_READER_SUFFIX)
+    """A reader's verdicts (``<set>.<reader>.jsonl``) scored against the gold set of that name."""
+    claim_set = path.name.split(".")[0]
     gold = load_gold_claims(gold_dir / f"{claim_set}.jsonl")
     labels = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
     verdicts = {row["id"]: row["verdict"] for row in labels}
@@ -97,18 +105,39 @@ def extraction_agreement(product: list[ChecklistItem] | None = None) -> list[Ext
     return result
 
 
-def main() -> None:
-    from assistant.checklist import extract_items
-    from ingest.settings import Settings
+def backend_prompts(settings: Settings, claim_set: Path) -> list[dict[str, str]]:
+    """The prompt the LLM backend sends for every claim of a set, over the checker's own evidence."""
+    from assistant.claims import LLM_EVIDENCE, checker
+    from assistant.extract.llm_extract import verdict_prompt
 
-    for path in second_reader_files():
-        agreement = claim_agreement(path)
-        classes = ", ".join(f"{verdict} {share:.2f}" for verdict, share in agreement.per_class.items())
-        print(
-            f"claims {agreement.claim_set}: second reader {agreement.accuracy:.3f} of {agreement.claims} "
-            f"({classes}; unsure {agreement.unsure})"
-        )
-    for row in extraction_agreement(extract_items(Settings())):
+    claims = checker(settings)
+    prompts = []
+    for claim in load_gold_claims(claim_set):
+        shown = claims.gather(claims.library, claim.claim)[:LLM_EVIDENCE]
+        prompts.append({"id": claim.id, "prompt": verdict_prompt(claim.claim, [w.text for w in shown])})
+    return prompts
+
+
+def main(argv: list[str] | None = None) -> None:
+    from assistant.checklist import extract_items
+
+    parser = argparse.ArgumentParser(prog="python -m evals.agreement", description=__doc__.split("\n")[0])
+    parser.add_argument("--prompts", metavar="SET", help="write the LLM backend's prompts for evals/gold/SET.jsonl")
+    args = parser.parse_args(argv)
+    settings = Settings()
+    if args.prompts:
+        for prompt in backend_prompts(settings, GOLD_DIR / f"{args.prompts}.jsonl"):
+            print(json.dumps(prompt, ensure_ascii=False))
+        return
+    for reader, label in READERS.items():
+        for path in reader_files(reader):
+            agreement = claim_agreement(path)
+            classes = ", ".join(f"{verdict} {share:.2f}" for verdict, share in agreement.per_class.items())
+            print(
+                f"claims {agreement.claim_set}, {label}: {agreement.accuracy:.3f} of {agreement.claims} "
+                f"({classes}; unsure {agreement.unsure})"
+            )
+    for row in extraction_agreement(extract_items(settings)):
         print(f"extraction {row.kind} {row.who}: P {row.precision:.3f} R {row.recall:.3f}")
 
 

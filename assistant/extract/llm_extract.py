@@ -148,12 +148,17 @@ def verified_items(library: Library, doc: str, found: list[LlmItem]) -> list[Che
     return items
 
 
+def verdict_prompt(claim: str, evidence: list[str]) -> str:
+    """The text the model is asked: the claim and the numbered evidence sentences."""
+    listing = "\n".join(f"[{n}] {text}" for n, text in enumerate(evidence, start=1))
+    return _VERDICT_PROMPT.format(claim=claim, evidence=listing)
+
+
 def verdict_with_llm(settings: Settings, claim: str, evidence: list[str]) -> LlmVerdict | None:
     """The model's label for a claim over numbered evidence sentences; None on any failure."""
     try:
         model = structured_model(settings, LlmVerdict)
-        listing = "\n".join(f"[{n}] {text}" for n, text in enumerate(evidence, start=1))
-        result = model.invoke(_VERDICT_PROMPT.format(claim=claim, evidence=listing))
+        result = model.invoke(verdict_prompt(claim, evidence))
         verdict = result if isinstance(result, LlmVerdict) else LlmVerdict.model_validate(result)
     except Exception as exc:
         log.warning("LLM-Prüfung fehlgeschlagen (%s), regelbasierter Weg wird genutzt.", exc)

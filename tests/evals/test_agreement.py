@@ -5,16 +5,20 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from evals.agreement import claim_agreement, extraction_agreement, second_reader_files
+import pytest
+
+from evals.agreement import READERS, backend_prompts, claim_agreement, extraction_agreement, reader_files
 from evals.checklists import GOLD_DIR, VERDICTS, load_gold_claims
+from ingest.settings import Settings
 
 
-def test_the_second_reader_judged_every_claim_of_its_set() -> None:
-    files = second_reader_files()
+@pytest.mark.parametrize("reader", list(READERS))
+def test_every_reader_judged_every_claim_of_its_set(reader: str) -> None:
+    files = reader_files(reader)
     assert files
     for path in files:
         labels = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
-        gold = load_gold_claims(GOLD_DIR / path.name.replace(".second_reader", ""))
+        gold = load_gold_claims(GOLD_DIR / f"{path.name.split('.')[0]}.jsonl")
         assert [row["id"] for row in labels] == [claim.id for claim in gold], path.name
         assert {row["verdict"] for row in labels} <= set(VERDICTS), path.name
 
@@ -46,3 +50,17 @@ def test_the_third_annotation_is_scored_on_its_own_pages_for_both_kinds() -> Non
         (who, kind) for who in ("third annotator", "first annotation") for kind in ("indicator", "recommendation")
     }
     assert all(0.0 <= row.precision <= 1.0 and 0.0 <= row.recall <= 1.0 for row in rows)
+
+
+def test_the_backend_prompts_hold_each_claim_and_its_numbered_evidence(fake_index: Settings, tmp_path: Path) -> None:
+    claims = [
+        {"id": "y1", "claim": "Clusterinitiativen haben im Durchschnitt 2,5 Stellen.", "verdict": "supported"},
+        {"id": "y2", "claim": "Die Corona-Krise hat die Digitalisierung beschleunigt.", "verdict": "supported"},
+    ]
+    path = tmp_path / "tiny.jsonl"
+    path.write_text("\n".join(json.dumps({**c, "evidence": [], "alteration": ""}) for c in claims), "utf-8")
+    prompts = backend_prompts(fake_index, path)
+    assert [p["id"] for p in prompts] == ["y1", "y2"]
+    for prompt, claim in zip(prompts, claims):
+        assert f"Aussage: {claim['claim']}" in prompt["prompt"]
+        assert "\n[1] " in prompt["prompt"] and "\n[7] " not in prompt["prompt"]  # six sentences at most
