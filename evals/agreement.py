@@ -16,6 +16,13 @@ checklist and claim figures are read against.
   items are scored against the adjudicated gold of those pages like the product's, next to our
   first annotation and the product on the same pages.
 
+- **Extraction through the LLM backend's own prompt, answered by hand**
+  (``extraction_backend/<pages>.<prompt>.jsonl``). A helper session answered the backend's exact
+  prompts for the Corona study's pages 20–39 (``--extraction-prompts`` writes them), once with the
+  shipped prompt and once, in a separate session, with the earlier one (``earlier_prompt.txt``).
+  The answers go through the backend's own check (quotes verbatim on their page) and are scored
+  like the product.
+
 Every figure here is computed from the files under ``evals/gold/agreement/``; nothing is judged again.
 """
 
@@ -43,6 +50,7 @@ from ingest.settings import Settings
 
 AGREEMENT_DIR = GOLD_DIR / "agreement"
 THIRD_ANNOTATION_DIR = AGREEMENT_DIR / "extraction_third"
+BACKEND_EXTRACTION_DIR = AGREEMENT_DIR / "extraction_backend"
 READERS = {"second_reader": "second reader (page texts)", "backend_reader": "LLM backend prompts, by hand"}
 
 
@@ -105,6 +113,33 @@ def extraction_agreement(product: list[ChecklistItem] | None = None) -> list[Ext
     return result
 
 
+def backend_extraction_agreement(
+    settings: Settings, folder: Path = BACKEND_EXTRACTION_DIR
+) -> list[ExtractionAgreement]:
+    """Each answer file of the backend's extraction prompts, checked as the backend checks a model's
+    items, scored against the adjudicated gold on the folder's pages."""
+    from assistant.extract.llm_extract import LlmItems, verified_items
+    from assistant.library import open_library
+
+    library = open_library(settings)
+    scope = load_scope(folder)
+    gold = [g for g in load_gold_items(EXTRACTION_DIR) if g.doc in scope and annotated(scope, g.doc, g.page)]
+    result = []
+    for path in sorted(folder.glob("*.jsonl")):
+        doc = path.name.split("_p")[0] + ".pdf"
+        found = [
+            item
+            for line in path.read_text("utf-8").splitlines()
+            if line.strip()
+            for item in LlmItems.model_validate({"items": json.loads(line)["items"]}).items
+        ]
+        items = verified_items(library, doc, found)
+        who = f"LLM backend, {path.name.split('.')[1].replace('_', ' ')}, by hand"
+        for kind, scores in score_extraction(items, gold, scope).items():
+            result.append(ExtractionAgreement(who, kind, scores.precision, scores.recall))
+    return result
+
+
 def backend_prompts(settings: Settings, claim_set: Path) -> list[dict[str, str]]:
     """The prompt the LLM backend sends for every claim of a set, over the checker's own evidence."""
     from assistant.claims import LLM_EVIDENCE, checker
@@ -123,8 +158,23 @@ def main(argv: list[str] | None = None) -> None:
 
     parser = argparse.ArgumentParser(prog="python -m evals.agreement", description=__doc__.split("\n")[0])
     parser.add_argument("--prompts", metavar="SET", help="write the LLM backend's prompts for evals/gold/SET.jsonl")
+    parser.add_argument(
+        "--extraction-prompts",
+        nargs=3,
+        metavar=("DOC", "FIRST", "LAST"),
+        help="write the LLM backend's extraction prompts for pages FIRST to LAST of DOC",
+    )
     args = parser.parse_args(argv)
     settings = Settings()
+    if args.extraction_prompts:
+        from assistant.extract.llm_extract import extraction_prompts
+        from assistant.library import open_library
+
+        doc, first, last = args.extraction_prompts
+        batches = extraction_prompts(open_library(settings), doc, range(int(first), int(last) + 1))
+        for number, batch in enumerate(batches, start=1):
+            print(json.dumps({"id": f"b{number}", "prompt": batch}, ensure_ascii=False))
+        return
     if args.prompts:
         for prompt in backend_prompts(settings, GOLD_DIR / f"{args.prompts}.jsonl"):
             print(json.dumps(prompt, ensure_ascii=False))
@@ -137,7 +187,7 @@ def main(argv: list[str] | None = None) -> None:
                 f"claims {agreement.claim_set}, {label}: {agreement.accuracy:.3f} of {agreement.claims} "
                 f"({classes}; unsure {agreement.unsure})"
             )
-    for row in extraction_agreement(extract_items(settings)):
+    for row in [*extraction_agreement(extract_items(settings)), *backend_extraction_agreement(settings)]:
         print(f"extraction {row.kind} {row.who}: P {row.precision:.3f} R {row.recall:.3f}")
 
 

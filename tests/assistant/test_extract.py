@@ -629,3 +629,19 @@ def test_llm_items_must_quote_their_page_verbatim(
     fresh = small_index.model_copy(update={"llm_base_url": "http://127.0.0.1:9/v1", "llm_model": "anderes"})
     fallback = checklist.extract_items(fresh, doc=SMALL_DOC)
     assert [i.id for i in fallback] == [i.id for i in extract_document(_library(small_index), SMALL_DOC)]
+
+
+def test_the_llm_is_asked_for_every_kind_and_type_over_page_marked_units(small_index: Settings) -> None:
+    from assistant.extract import llm_extract
+
+    library = _library(small_index)
+    prompts = llm_extract.extraction_prompts(library, SMALL_DOC)
+    assert prompts and all(len(p) <= llm_extract.BATCH_CHARS + len(llm_extract._EXTRACT_PROMPT) for p in prompts)
+    assert 'Indikator (kind "indicator")' in prompts[0] and 'Empfehlung (kind "recommendation")' in prompts[0]
+    for kind in ("recommendation", "success_factor", "lesson", "good_reason"):  # each type is defined
+        assert f"- {kind}: " in prompts[0]
+    units = document_units(library, SMALL_DOC)
+    listed = "\n".join(prompts)
+    assert all(f"[S. {u.page}] {' '.join(u.text.split())}" in listed for u in units)
+    only_first = "\n".join(llm_extract.extraction_prompts(library, SMALL_DOC, range(1, 2)))
+    assert "[S. 1]" in only_first and "[S. 2]" not in only_first

@@ -1,4 +1,5 @@
-"""The ceiling figures: a second reader's claim verdicts and a third annotation, scored like the product."""
+"""The ceiling figures: other readers' verdicts and annotations, and the LLM backend's prompts
+answered by hand, scored like the product."""
 
 from __future__ import annotations
 
@@ -7,8 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from evals.agreement import READERS, backend_prompts, claim_agreement, extraction_agreement, reader_files
-from evals.checklists import GOLD_DIR, VERDICTS, load_gold_claims
+from evals.agreement import (
+    READERS,
+    backend_extraction_agreement,
+    backend_prompts,
+    claim_agreement,
+    extraction_agreement,
+    reader_files,
+)
+from evals.checklists import EXTRACTION_DIR, GOLD_DIR, VERDICTS, load_gold_claims, load_gold_items
 from ingest.settings import Settings
 
 
@@ -64,3 +72,25 @@ def test_the_backend_prompts_hold_each_claim_and_its_numbered_evidence(fake_inde
     for prompt, claim in zip(prompts, claims):
         assert f"Aussage: {claim['claim']}" in prompt["prompt"]
         assert "\n[1] " in prompt["prompt"] and "\n[7] " not in prompt["prompt"]  # six sentences at most
+
+
+def test_backend_extraction_answers_are_checked_and_scored_like_the_backend(
+    fake_index: Settings, tmp_path: Path
+) -> None:
+    gold = next(
+        g
+        for g in load_gold_items(EXTRACTION_DIR)
+        if g.doc == "trendstudie-cluster-corona.pdf" and 20 <= g.page <= 39 and g.kind == "indicator"
+    )
+    (tmp_path / "scope.json").write_text(json.dumps({gold.doc: [[20, 39]]}), "utf-8")
+    items = [
+        {"kind": "indicator", "page": gold.page, "quote": gold.quote, "name": "x"},
+        {"kind": "indicator", "page": gold.page, "quote": "Diesen Satz gibt es auf der Seite nicht."},
+    ]
+    answers = tmp_path / "trendstudie-cluster-corona_p20-39.some_prompt.jsonl"
+    answers.write_text(json.dumps({"id": "b1", "items": items}, ensure_ascii=False), "utf-8")
+    rows = {row.kind: row for row in backend_extraction_agreement(fake_index, tmp_path)}
+    assert rows["indicator"].who == "LLM backend, some prompt, by hand"
+    assert rows["indicator"].precision == 1.0  # the invented quote never became an item
+    assert 0.0 < rows["indicator"].recall < 1.0
+    assert rows["recommendation"].precision == 0.0 and rows["recommendation"].recall == 0.0
