@@ -1,8 +1,9 @@
 """The optional LLM backend for checklists and verdicts (any OpenAI-compatible endpoint through
 LangChain ``ChatOpenAI(...).with_structured_output``), held to the rule-based path's rules:
 
-* extraction: the model reads the candidate passages the rules found and returns items; an item
-  whose quote is not verbatim on its page (up to spacing) is dropped;
+* extraction: the model reads the document's units (sentences, list items, table lines), each
+  marked with its page, and returns items; an item whose quote is not verbatim on its page (up to
+  spacing) is dropped;
 * verdicts: the model sees numbered evidence sentences and answers with a label and the numbers
   it relies on; the citations are then built from those stored sentences, never from model text.
 
@@ -27,7 +28,8 @@ BATCH_CHARS = 12_000
 
 # The kinds and types as the issue and evals/gold/GUIDELINE.md define them. Told only "what should be
 # done", a model listed every finding it met and every number: on Corona pp. 20-39 (python -m
-# evals.agreement) precision was 0.59 / 0.66 with that prompt and 0.85 / 0.88 with this one.
+# evals.agreement) precision (recommendations / indicators) was 0.59 / 0.66 with that prompt and
+# 0.85 / 0.88 with this one.
 _EXTRACT_PROMPT = """Du liest Passagen aus einem Bericht über Clusterpolitik und listest JEDEN
 Checklisten-Eintrag darin.
 
@@ -144,7 +146,7 @@ def extraction_prompts(library: Library, doc: str, pages: range | None = None) -
 
 
 def extract_with_llm(settings: Settings, library: Library, doc: str) -> list[ChecklistItem] | None:
-    """Items of one document read by the LLM from the rules' candidates; None on any failure."""
+    """Items of one document read by the LLM from its units; None on any failure."""
     try:
         model = structured_model(settings, LlmItems)
         found: list[LlmItem] = []
