@@ -97,7 +97,9 @@ def _extract(settings: Settings, library: Library, doc: str) -> list[ChecklistIt
     if settings.llm_configured:
         from assistant.extract.llm_extract import extract_with_llm
 
-        found = extract_with_llm(settings, library, doc)
+        found = extract_with_llm(
+            settings, library, doc, fallback=lambda: extract_document(library, doc, active_reader(settings))
+        )
         if found is not None:
             return found
     return extract_document(library, doc, active_reader(settings))

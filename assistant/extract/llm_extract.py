@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
 from assistant.extract.merge import item_id
+from assistant.extract.units import Unit
 from assistant.library import Library
 from assistant.types import KIND_FIELDS, ChecklistItem, ItemKind
 from ingest.settings import Settings
@@ -126,37 +128,79 @@ def locate(page_text: str, quote: str) -> tuple[int, int] | None:
     return (match.start(), match.end()) if match else None
 
 
-def extraction_prompts(library: Library, doc: str, pages: range | None = None) -> list[str]:
-    """What the model is asked for one document (or some of its pages): its units, each marked with
-    its page, in batches of at most ``BATCH_CHARS``."""
+def _line(unit: Unit) -> str:
+    return f"[S. {unit.page}] {' '.join(unit.text.split())}"
+
+
+def _unit_batches(library: Library, doc: str, pages: range | None = None) -> list[list[Unit]]:
+    """The document's units (or those on ``pages``) in reading order, in batches whose lines add up
+    to at most ``BATCH_CHARS`` (a longer unit stands alone)."""
     from assistant.extract import document_units
 
-    batches: list[list[str]] = [[]]
+    batches: list[list[Unit]] = [[]]
     size = 0
     for unit in document_units(library, doc):
         if pages is not None and unit.page not in pages:
             continue
-        line = f"[S. {unit.page}] {' '.join(unit.text.split())}"
+        line = _line(unit)
         if size + len(line) > BATCH_CHARS and batches[-1]:
             batches.append([])
             size = 0
-        batches[-1].append(line)
+        batches[-1].append(unit)
         size += len(line)
-    return [_EXTRACT_PROMPT.format(passages="\n".join(batch)) for batch in batches if batch]
+    return [batch for batch in batches if batch]
 
 
-def extract_with_llm(settings: Settings, library: Library, doc: str) -> list[ChecklistItem] | None:
-    """Items of one document read by the LLM from its units; None on any failure."""
+def _prompt(batch: list[Unit]) -> str:
+    return _EXTRACT_PROMPT.format(passages="\n".join(_line(unit) for unit in batch))
+
+
+def extraction_prompts(library: Library, doc: str, pages: range | None = None) -> list[str]:
+    """What the model is asked for one document (or some of its pages): its units, each marked with
+    its page, in batches of at most ``BATCH_CHARS``."""
+    return [_prompt(batch) for batch in _unit_batches(library, doc, pages)]
+
+
+def _from_units(item: ChecklistItem, units: list[Unit]) -> bool:
+    return any(item.page == u.page and (item.quote in u.text or u.text in item.quote) for u in units)
+
+
+def extract_with_llm(
+    settings: Settings, library: Library, doc: str, fallback: Callable[[], list[ChecklistItem]]
+) -> list[ChecklistItem] | None:
+    """Items of one document read by the LLM from its units. A batch the model fails on (a time-out,
+    an answer that is no valid item list) keeps the ``fallback``'s (the rules') items of its units,
+    so one bad answer late in a long document does not throw away the model's work on the rest.
+    None when the model fails on every batch or cannot be set up."""
     try:
         model = structured_model(settings, LlmItems)
-        found: list[LlmItem] = []
-        for prompt in extraction_prompts(library, doc):
-            result = model.invoke(prompt)
-            found.extend(result.items if isinstance(result, LlmItems) else LlmItems.model_validate(result).items)
     except Exception as exc:  # any backend trouble: the rules take over
-        log.warning("LLM-Extraktion fehlgeschlagen (%s), regelbasierter Weg wird genutzt.", exc)
+        log.warning("LLM-Extraktion nicht verfügbar (%s), regelbasierter Weg wird genutzt.", exc)
         return None
-    return verified_items(library, doc, found)
+    batches = _unit_batches(library, doc)
+    found: list[LlmItem] = []
+    failed: list[Unit] = []
+    for batch in batches:
+        try:
+            result = model.invoke(_prompt(batch))
+            found.extend(result.items if isinstance(result, LlmItems) else LlmItems.model_validate(result).items)
+        except Exception as exc:
+            log.warning(
+                "LLM-Extraktion von %s, S. %d–%d fehlgeschlagen (%s), dort gelten die Regeln.",
+                doc,
+                batch[0].page,
+                batch[-1].page,
+                exc,
+            )
+            failed.extend(batch)
+    if batches and len(failed) == sum(len(batch) for batch in batches):
+        return None
+    items = verified_items(library, doc, found)
+    if failed:
+        taken = {item.id for item in items}
+        rules = [item for item in fallback() if item.id not in taken and _from_units(item, failed)]
+        items = sorted([*items, *rules], key=lambda item: item.page)
+    return items
 
 
 def verified_items(library: Library, doc: str, found: list[LlmItem]) -> list[ChecklistItem]:

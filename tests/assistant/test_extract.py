@@ -645,3 +645,39 @@ def test_the_llm_is_asked_for_every_kind_and_type_over_page_marked_units(small_i
     assert all(f"[S. {u.page}] {' '.join(u.text.split())}" in listed for u in units)
     only_first = "\n".join(llm_extract.extraction_prompts(library, SMALL_DOC, range(1, 2)))
     assert "[S. 1]" in only_first and "[S. 2]" not in only_first
+
+
+class _FailsOnPage:
+    """A model that answers every batch with one item of page 1 and fails on batches of ``page``."""
+
+    def __init__(self, page: int, answer: object) -> None:
+        self.page, self.answer = page, answer
+
+    def invoke(self, prompt: str) -> object:
+        if f"[S. {self.page}]" in prompt:
+            raise TimeoutError("the model took too long")
+        return self.answer
+
+
+def test_a_batch_the_llm_fails_on_keeps_the_rules_items_of_its_units(
+    small_index: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assistant.extract import llm_extract
+
+    library = _library(small_index)
+    monkeypatch.setattr(llm_extract, "BATCH_CHARS", 1)  # every unit a batch of its own
+    answer = llm_extract.LlmItems(
+        items=[llm_extract.LlmItem(kind="recommendation", page=1, quote="Es ist wichtig, frühzeitig personelle")]
+    )
+    llm = small_index.model_copy(update={"llm_base_url": "http://127.0.0.1:9/v1", "llm_model": "test"})
+    monkeypatch.setattr(llm_extract, "structured_model", lambda settings, schema: _FailsOnPage(2, answer))
+    rules = extract_document(library, SMALL_DOC)
+    items = llm_extract.extract_with_llm(llm, library, SMALL_DOC, fallback=lambda: rules)
+    assert items is not None
+    assert [(i.page, i.fields["found_by"]) for i in items if i.page == 1] == [(1, "llm")]
+    page_two = [i.id for i in rules if i.page == 2]
+    assert page_two and [i.id for i in items if i.page == 2] == page_two  # the rules' items of the failed units
+
+    monkeypatch.setattr(llm_extract, "structured_model", lambda settings, schema: _FailsOnPage(1, answer))
+    monkeypatch.setattr(llm_extract, "BATCH_CHARS", 100_000)  # one batch: it fails, so the rules take over whole
+    assert llm_extract.extract_with_llm(llm, library, SMALL_DOC, fallback=lambda: rules) is None
