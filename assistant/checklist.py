@@ -16,7 +16,7 @@ import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.extract import KINDS, active_reader, extract_document
 from assistant.library import Library, open_library
@@ -24,6 +24,9 @@ from assistant.types import ChecklistItem
 from ingest.catalog import Catalog
 from ingest.errors import LotseError, UnknownDocumentError
 from ingest.settings import Settings
+
+if TYPE_CHECKING:
+    from assistant.extract.llm_extract import BatchProgress
 
 STATUSES = ("offen", "erledigt", "nicht relevant")
 FORMATS = ("csv", "md", "xlsx")
@@ -66,9 +69,12 @@ def _check_kind(kind: str | None) -> None:
         raise ChecklistError(f"Unbekannte Art '{kind}'. Erlaubt: {', '.join(KINDS)}.")
 
 
-def extract_items(settings: Settings, kind: str | None = None, doc: str | None = None) -> list[ChecklistItem]:
+def extract_items(
+    settings: Settings, kind: str | None = None, doc: str | None = None, progress: BatchProgress | None = None
+) -> list[ChecklistItem]:
     """Checklist items of the index (or of one document), optionally of one kind, in document
-    order, indicators before recommendations within a document."""
+    order, indicators before recommendations within a document. ``progress`` hears how far a
+    configured LLM has read each document (the rules take seconds and report nothing)."""
     _check_kind(kind)
     state = _catalog_state(settings)
     if doc is not None and doc not in state:
@@ -84,7 +90,7 @@ def extract_items(settings: Settings, kind: str | None = None, doc: str | None =
         with _CACHE_LOCK:
             cached = _CACHE.get(key)
         if cached is None:
-            cached = _extract(settings, library, name)
+            cached = _extract(settings, library, name, progress)
             with _CACHE_LOCK:
                 for old in [k for k in _CACHE if k[:2] == key[:2] and k[4] == backend]:
                     del _CACHE[old]  # an earlier version of this document
@@ -93,12 +99,16 @@ def extract_items(settings: Settings, kind: str | None = None, doc: str | None =
     return [item for item in items if kind is None or item.kind == kind]
 
 
-def _extract(settings: Settings, library: Library, doc: str) -> list[ChecklistItem]:
+def _extract(settings: Settings, library: Library, doc: str, progress: BatchProgress | None) -> list[ChecklistItem]:
     if settings.llm_configured:
         from assistant.extract.llm_extract import extract_with_llm
 
         found = extract_with_llm(
-            settings, library, doc, fallback=lambda: extract_document(library, doc, active_reader(settings))
+            settings,
+            library,
+            doc,
+            fallback=lambda: extract_document(library, doc, active_reader(settings)),
+            progress=progress,
         )
         if found is not None:
             return found

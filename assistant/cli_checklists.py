@@ -46,7 +46,7 @@ def register(app: typer.Typer) -> None:
         from assistant.cli import emit, fail, out, settings
 
         try:
-            items = extract_items(settings(), kind=kind, doc=doc)
+            items = extract_items(settings(), kind=kind, doc=doc, progress=_llm_progress)
         except LotseError as exc:
             fail(exc)
             return
@@ -105,7 +105,7 @@ def register(app: typer.Typer) -> None:
 
         config = settings()
         try:
-            items = extract_items(config, kind=kind, doc=doc)
+            items = extract_items(config, kind=kind, doc=doc, progress=_llm_progress)
             data = export_checklist(items, ChecklistStore(config, name).states(), fmt)
         except LotseError as exc:
             fail(exc)
@@ -116,3 +116,10 @@ def register(app: typer.Typer) -> None:
             return
         output.write_bytes(data)
         err.print(f"{len(items)} Einträge nach {output} geschrieben.")
+
+
+def _llm_progress(doc: str, done: int, total: int) -> None:
+    """How far a configured LLM has read a document, on stderr (it takes minutes; stdout stays JSON)."""
+    from assistant.cli import err
+
+    err.print(f"LLM liest {doc}: {done}/{total} Abschnitte", highlight=False)

@@ -165,8 +165,16 @@ def _from_units(item: ChecklistItem, units: list[Unit]) -> bool:
     return any(item.page == u.page and (item.quote in u.text or u.text in item.quote) for u in units)
 
 
+# (document, batches read, batches in all): a model reads a long document for minutes
+BatchProgress = Callable[[str, int, int], None]
+
+
 def extract_with_llm(
-    settings: Settings, library: Library, doc: str, fallback: Callable[[], list[ChecklistItem]]
+    settings: Settings,
+    library: Library,
+    doc: str,
+    fallback: Callable[[], list[ChecklistItem]],
+    progress: BatchProgress | None = None,
 ) -> list[ChecklistItem] | None:
     """Items of one document read by the LLM from its units. A batch the model fails on (a time-out,
     an answer that is no valid item list) keeps the ``fallback``'s (the rules') items of its units,
@@ -180,7 +188,7 @@ def extract_with_llm(
     batches = _unit_batches(library, doc)
     found: list[LlmItem] = []
     failed: list[Unit] = []
-    for batch in batches:
+    for done, batch in enumerate(batches, start=1):
         try:
             result = model.invoke(_prompt(batch))
             found.extend(result.items if isinstance(result, LlmItems) else LlmItems.model_validate(result).items)
@@ -193,6 +201,8 @@ def extract_with_llm(
                 exc,
             )
             failed.extend(batch)
+        if progress is not None:
+            progress(doc, done, len(batches))
     if batches and len(failed) == sum(len(batch) for batch in batches):
         return None
     items = verified_items(library, doc, found)

@@ -100,3 +100,28 @@ def test_check_on_an_empty_index_says_what_to_do(tmp_path: Path) -> None:
     result = run_lotse(["check", "--json", "Cluster helfen Betrieben."], tmp_path / "leer", tmp_path)
     assert result.returncode == 2
     assert "lotse ingest" in " ".join(result.stderr.split())
+
+
+def test_extract_through_an_openai_compatible_server_reports_progress_on_stderr(
+    small_index: Settings, tmp_path: Path
+) -> None:
+    from tests.assistant.test_llm import FakeOpenAI, Reply
+
+    said = "Clustermanagements sollten Handwerksbetriebe über die Kammern und Innungen ansprechen."
+    invented = "Cluster sollten Quantencomputer kaufen."
+    answer = {"items": [{"kind": "recommendation", "page": 1, "quote": q} for q in (said, invented)]}
+    with FakeOpenAI() as server:
+        server.reply = Reply(json.dumps(answer, ensure_ascii=False))
+        result = run_lotse(
+            ["extract", "--json"],
+            small_index.data_dir,
+            tmp_path,
+            LOTSE_LLM_BASE_URL=server.base_url,
+            LOTSE_LLM_MODEL="test-model",
+        )
+    assert result.returncode == 0, result.stderr
+    rows = _lines(result.stdout)  # stdout stays one JSON object per line
+    assert [(r["quote"], r["found_by"]) for r in rows] == [(said, "llm")]  # the invented quote is dropped
+    assert f"LLM liest {SMALL_DOC}: 1/1 Abschnitte" in result.stderr
+    prompt = server.requests[0]["messages"][-1]["content"]
+    assert "- lesson: " in prompt and "[S. 1] " in prompt
