@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from assistant.types import Citation, Verdict
+from assistant.types import ChecklistItem, Citation, Verdict
 from ingest.catalog import Catalog
+from ingest.settings import Settings
 from ingest.types import Page
 from tests.assistant.test_llm import FakeOpenAI, Reply, long_sentence, sources_of
 from tests.data import pdfgen
@@ -342,6 +345,48 @@ def test_checklists_render_tables_filters_and_downloads(monkeypatch: pytest.Monk
         assert {"Status", "Dokument", "Seite", "Quelle", "Notiz"} <= set(frame.columns)
         assert set(frame["Status"]) <= {"offen", "erledigt", "nicht relevant"}
         assert all(str(link).split("?")[-1].startswith("quelle=") for link in frame["Quelle"])
+
+
+def test_checklists_read_by_a_configured_llm(monkeypatch: pytest.MonkeyPatch, shared_index: UiIndex) -> None:
+    """With an LLM endpoint configured, the model reads every batch (a bar shows how far while it
+    does) and the tables list what it found, each quote checked on its page."""
+
+    def reply(body: dict[str, object]) -> Reply:  # the first passage of every batch, as a lesson
+        messages = body["messages"]
+        assert isinstance(messages, list)
+        first = str(messages[-1]["content"]).split("Passagen:\n", 1)[1].splitlines()[0]
+        found = re.match(r"\[S\. (\d+)\] (.+)", first)
+        assert found
+        item = {"kind": "recommendation", "page": int(found[1]), "quote": found[2], "type": "lesson"}
+        return Reply(json.dumps({"items": [item]}, ensure_ascii=False))
+
+    from assistant import checklist
+
+    heard: list[tuple[str, int, int]] = []
+    real_extract = checklist.extract_items
+
+    def listening(settings: Settings, progress: Callable[[str, int, int], None] | None = None) -> list[ChecklistItem]:
+        assert progress is not None, "the page passes a progress callback to the LLM"
+        told = progress
+
+        def hear(doc: str, done: int, total: int) -> None:
+            heard.append((doc, done, total))
+            told(doc, done, total)
+
+        return real_extract(settings, progress=hear)
+
+    monkeypatch.setattr(checklist, "extract_items", listening)
+    with FakeOpenAI() as server:
+        server.reply = reply
+        env = {"LOTSE_LLM_BASE_URL": server.base_url, "LOTSE_LLM_MODEL": "test-modell-checklisten"}
+        at = start(monkeypatch, shared_index, "views/checklists.py", **env)
+        asked = len(server.requests)
+    assert asked >= len(list(shared_index.corpus.glob("*.pdf")))  # every document, batch by batch
+    assert len(heard) == asked  # one report per batch read
+    assert {doc for doc, done, total in heard if done == total} == {p.name for p in shared_index.corpus.glob("*.pdf")}
+    frame = at.data_editor[-1].value  # the recommendations
+    assert len(frame) and set(frame["Gefunden von"]) == {"LLM"}
+    assert not at.get("progress")  # the bar is gone once the model has read everything
 
 
 def test_checklist_filter_by_finder_keeps_what_the_rules_or_the_reader_found() -> None:

@@ -43,11 +43,30 @@ COLUMNS: dict[str, list[tuple[str, str, str]]] = {
 
 
 @st.cache_data(show_spinner="Indikatoren und Empfehlungen werden aus den Dokumenten gelesen …")
-def load_items(_assistant: Assistant, fingerprint: str) -> list[ChecklistItem]:
-    """Extraction runs once per index state (``fingerprint`` is the cache key)."""
+def rule_items(_assistant: Assistant, fingerprint: str) -> list[ChecklistItem]:
+    """The rules' extraction runs once per index state (``fingerprint`` is the cache key)."""
     from assistant.checklist import extract_items
 
     return list(extract_items(_assistant.settings))
+
+
+def load_items(assistant: Assistant, fingerprint: str) -> list[ChecklistItem]:
+    """The checklist items. A configured LLM reads for minutes, so a bar shows how far it has read
+    each document; its items are kept per document state by ``extract_items`` itself (a cached
+    Streamlit function would replay the bar on every run)."""
+    from assistant.checklist import extract_items
+
+    if not assistant.settings.llm_configured:
+        return rule_items(assistant, fingerprint)
+    bar = st.empty()
+
+    def show(doc: str, done: int, total: int) -> None:
+        bar.progress(done / total, text=f"Das Sprachmodell liest {doc}: {done} von {total} Abschnitten")
+
+    try:
+        return list(extract_items(assistant.settings, progress=show))
+    finally:
+        bar.empty()
 
 
 def source_link(item: ChecklistItem) -> str:
