@@ -100,19 +100,16 @@ def extract_items(
 
 
 def _extract(settings: Settings, library: Library, doc: str, progress: BatchProgress | None) -> list[ChecklistItem]:
+    def by_rules() -> list[ChecklistItem]:
+        return extract_document(library, doc, active_reader(settings))
+
     if settings.llm_configured:
         from assistant.extract.llm_extract import extract_with_llm
 
-        found = extract_with_llm(
-            settings,
-            library,
-            doc,
-            fallback=lambda: extract_document(library, doc, active_reader(settings)),
-            progress=progress,
-        )
+        found = extract_with_llm(settings, library, doc, fallback=by_rules, progress=progress)
         if found is not None:
             return found
-    return extract_document(library, doc, active_reader(settings))
+    return by_rules()
 
 
 # --- ticks and notes ---------------------------------------------------------------------------

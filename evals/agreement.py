@@ -15,7 +15,6 @@ checklist and claim figures are read against.
   the product, the gold or the other annotations) annotated the Corona study's pages 20–39. Its
   items are scored against the adjudicated gold of those pages like the product's, next to our
   first annotation and the product on the same pages.
-
 - **Extraction through the LLM backend's own prompt, answered by hand**
   (``extraction_backend/<pages>.<prompt>.jsonl``). A helper session answered the backend's exact
   prompts for the Corona study's pages 20–39 (``--extraction-prompts`` writes them), once with the
@@ -38,6 +37,8 @@ from evals.checklists import (
     EXTRACTION_DIR,
     EXTRACTION_FIRST_DIR,
     GOLD_DIR,
+    GoldItem,
+    PageRanges,
     annotated,
     gold_as_items,
     load_gold_claims,
@@ -95,11 +96,16 @@ def claim_agreement(path: Path, gold_dir: Path = GOLD_DIR) -> ClaimAgreement:
     )
 
 
+def _adjudicated_gold_on(scope: dict[str, PageRanges]) -> list[GoldItem]:
+    """The adjudicated gold items on the pages of ``scope``."""
+    return [g for g in load_gold_items(EXTRACTION_DIR) if g.doc in scope and annotated(scope, g.doc, g.page)]
+
+
 def extraction_agreement(product: list[ChecklistItem] | None = None) -> list[ExtractionAgreement]:
     """The third annotation, our first annotation and (when given) the product, each scored against
     the adjudicated gold on the third annotation's pages."""
     scope = load_scope(THIRD_ANNOTATION_DIR)
-    gold = [g for g in load_gold_items(EXTRACTION_DIR) if g.doc in scope and annotated(scope, g.doc, g.page)]
+    gold = _adjudicated_gold_on(scope)
     contenders = {
         "third annotator": gold_as_items(load_gold_items(THIRD_ANNOTATION_DIR)),
         "first annotation": gold_as_items(load_gold_items(EXTRACTION_FIRST_DIR)),
@@ -123,7 +129,7 @@ def backend_extraction_agreement(
 
     library = open_library(settings)
     scope = load_scope(folder)
-    gold = [g for g in load_gold_items(EXTRACTION_DIR) if g.doc in scope and annotated(scope, g.doc, g.page)]
+    gold = _adjudicated_gold_on(scope)
     result = []
     for path in sorted(folder.glob("*.jsonl")):
         doc = path.name.split("_p")[0] + ".pdf"

@@ -187,7 +187,7 @@ def extract_with_llm(
         return None
     batches = _unit_batches(library, doc)
     found: list[LlmItem] = []
-    failed: list[Unit] = []
+    failed: list[list[Unit]] = []
     for done, batch in enumerate(batches, start=1):
         try:
             result = model.invoke(_prompt(batch))
@@ -200,15 +200,16 @@ def extract_with_llm(
                 batch[-1].page,
                 exc,
             )
-            failed.extend(batch)
+            failed.append(batch)
         if progress is not None:
             progress(doc, done, len(batches))
-    if batches and len(failed) == sum(len(batch) for batch in batches):
+    if batches and len(failed) == len(batches):
         return None
     items = verified_items(library, doc, found)
     if failed:
         taken = {item.id for item in items}
-        rules = [item for item in fallback() if item.id not in taken and _from_units(item, failed)]
+        units = [unit for batch in failed for unit in batch]
+        rules = [item for item in fallback() if item.id not in taken and _from_units(item, units)]
         items = sorted([*items, *rules], key=lambda item: item.page)
     return items
 
